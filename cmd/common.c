@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Shared by the triage programs: exit codes, diagnostics, number parsing. */
+#include <config.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common.h"
+
+const char *cli_progname = "triage";
+int cli_quiet;
+
+void
+cli_init(const char *progname)
+{
+	tr_error err;
+	const char *slash = strrchr(progname, '/');
+
+	cli_progname = slash != NULL ? slash + 1 : progname;
+	if (strncmp(cli_progname, "lt-", 3) == 0)
+		cli_progname += 3;
+	if (tr_library_init(&err) != TR_OK) {
+		cli_error("%s", err.msg);
+		exit(CLI_EXIT_TROUBLE);
+	}
+	atexit(tr_library_fini);
+}
+
+static void
+vmsg(const char *fmt, va_list ap)
+{
+	char buf[2048];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	fprintf(stderr, "%s: %s\n", cli_progname, buf);
+}
+
+void
+cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cli_quiet)
+		return;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_warn_cb(void *counter, const char *msg)
+{
+	if (counter != NULL)
+		(*(unsigned *)counter)++;
+	cli_warn("%s", msg);
+}
+
+void
+cli_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s\nTry '%s --help'.\n", usage, cli_progname);
+	exit(CLI_EXIT_TROUBLE);
+}
+
+void
+cli_help(const char *text)
+{
+	fputs(text, stdout);
+	exit(fflush(stdout) == 0 && !ferror(stdout) ? CLI_EXIT_OK :
+	    CLI_EXIT_TROUBLE);
+}
+
+void
+cli_version(void)
+{
+	printf("%s (triage) %s\n", cli_progname, tr_version());
+	printf("libtsk %s\n", tr_version_tsk());
+	printf("libewf %s\n", tr_version_ewf());
+	printf("libyara %s\n", tr_version_yara());
+	printf("jansson %s\n", tr_version_jansson());
+	printf("%s\n", tr_version_openssl());
+	exit(fflush(stdout) == 0 && !ferror(stdout) ? CLI_EXIT_OK :
+	    CLI_EXIT_TROUBLE);
+}
+
+int
+cli_parse_u64(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *p;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int
+cli_parse_size(const char *s, uint64_t *out)
+{
+	static const char units[] = "KMGT";
+	char num[32];
+	const char *p = s, *u;
+	uint64_t v, mul = 1;
+	size_t n;
+
+	if (s == NULL)
+		return -1;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	n = (size_t)(p - s);
+	if (n == 0 || n >= sizeof(num))
+		return -1;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (cli_parse_u64(num, &v) != 0)
+		return -1;
+	if (*p != '\0') {
+		if ((u = strchr(units, *p >= 'a' ? *p - 32 : *p)) == NULL)
+			return -1;
+		mul = 1024;
+		for (n = 0; units[n] != *u; n++)
+			mul *= 1024;
+		p++;
+		if (strcasecmp(p, "") != 0 && strcasecmp(p, "B") != 0 &&
+		    strcasecmp(p, "iB") != 0)
+			return -1;
+	}
+	if (v != 0 && mul > UINT64_MAX / v)
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+int
+cli_parse_int(const char *s, int min, int max, int *out)
+{
+	uint64_t v;
+
+	if (cli_parse_u64(s, &v) != 0 || v > (uint64_t)max ||
+	    (int64_t)v < (int64_t)min)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+int
+cli_parse_volume(const char *s, int *out)
+{
+	return cli_parse_int(s, 0, 1 << 30, out);
+}
+
+tr_jsonl *
+cli_open_output(int unbuffered)
+{
+	tr_jsonl *w;
+	tr_error err;
+
+	if (tr_jsonl_open(&w, stdout, unbuffered ? TR_JSONL_UNBUFFERED : 0,
+	    &err) != TR_OK) {
+		cli_error("%s", err.msg);
+		exit(CLI_EXIT_TROUBLE);
+	}
+	return w;
+}
+
+int
+cli_close_output(tr_jsonl *w, int status)
+{
+	tr_error err;
+
+	if (tr_jsonl_close(w, &err) != TR_OK) {
+		cli_error("%s", err.msg);
+		return CLI_EXIT_TROUBLE;
+	}
+	return status;
+}

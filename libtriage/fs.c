@@ -1,0 +1,772 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Filesystems through libtsk: walking entries and reading file content. */
+#include "internal.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct tr_fs {
+	tr_source		*src;
+	tr_fs_info		info;
+	TSK_FS_INFO		*fs;
+	TSK_IMG_INFO		*pool_img;
+	const TSK_POOL_INFO	*pool;
+	int			digits;
+};
+
+
+/* What a walk callback's tr_entry.priv points at. */
+struct entry_priv {
+	TSK_FS_FILE	*file;
+	const TSK_FS_ATTR *attr;
+};
+
+static const char *ftype_names[] = {
+	"unknown", "file", "dir", "link", "fifo", "chr", "blk", "sock",
+	"whiteout", "virtual", "virtual_dir"
+};
+
+const char *
+tr_ftype_name(tr_ftype t)
+{
+	if ((unsigned)t >= sizeof(ftype_names) / sizeof(ftype_names[0]))
+		return "unknown";
+	return ftype_names[t];
+}
+
+tr_ftype
+tr_ftype_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < sizeof(ftype_names) /
+	    sizeof(ftype_names[0]); i++)
+		if (strcmp(name, ftype_names[i]) == 0)
+			return (tr_ftype)i;
+	return TR_FT_UNKNOWN;
+}
+
+static int
+digits_of(TSK_FS_TYPE_ENUM t)
+{
+	if (TSK_FS_TYPE_ISNTFS(t))
+		return 7;
+	if (t == TSK_FS_TYPE_EXT4 || t == TSK_FS_TYPE_APFS ||
+	    t == TSK_FS_TYPE_FFS2)
+		return 9;
+	return 0;
+}
+
+void
+tr_fs_close(tr_fs *fs)
+{
+	if (fs == NULL)
+		return;
+	if (fs->fs != NULL)
+		tsk_fs_close(fs->fs);
+	if (fs->pool_img != NULL)
+		tsk_img_close(fs->pool_img);
+	if (fs->pool != NULL)
+		tsk_pool_close(fs->pool);
+	free(fs);
+}
+
+int
+tr_fs_open(tr_fs **out, tr_source *src, const tr_fs_info *info,
+    tr_error *err)
+{
+	TSK_IMG_INFO *img = tri_source_tsk(src);
+	tr_fs *fs;
+	int rc;
+
+	*out = NULL;
+	if ((fs = calloc(1, sizeof(*fs))) == NULL)
+		return tri_error_set(err, TR_ENOMEM, "out of memory");
+	fs->src = src;
+	fs->info = *info;
+	if (img == NULL) {
+		fs->digits = 9;
+		*out = fs;
+		return TR_OK;
+	}
+	tsk_error_reset();
+	if (info->pool_block != 0) {
+		fs->pool = tsk_pool_open_img_sing(img, (TSK_OFF_T)info->offset,
+		    TSK_POOL_TYPE_DETECT);
+		if (fs->pool == NULL) {
+			rc = tri_error_tsk(err, TR_EFORMAT,
+			    "cannot open the volume pool in '%s' at offset "
+			    "%" PRIu64, tr_source_path(src), info->offset);
+			goto fail;
+		}
+		fs->pool_img = fs->pool->get_img_info(fs->pool,
+		    info->pool_block);
+		if (fs->pool_img != NULL)
+			fs->fs = tsk_fs_open_img(fs->pool_img, 0,
+			    TSK_FS_TYPE_APFS);
+	} else {
+		fs->fs = tsk_fs_open_img(img, (TSK_OFF_T)info->offset,
+		    TSK_FS_TYPE_DETECT);
+	}
+	if (fs->fs == NULL) {
+		rc = tri_error_tsk(err, TR_EFORMAT,
+		    "cannot open the %s filesystem in '%s' at offset %" PRIu64,
+		    info->fs, tr_source_path(src), info->offset);
+		goto fail;
+	}
+	fs->digits = digits_of(fs->fs->ftype);
+	*out = fs;
+	return TR_OK;
+fail:
+	tr_fs_close(fs);
+	return rc;
+}
+
+const tr_fs_info *
+tr_fs_get_info(const tr_fs *fs)
+{
+	return &fs->info;
+}
+
+tr_source *
+tr_fs_source(const tr_fs *fs)
+{
+	return fs->src;
+}
+
+int
+tr_fs_time_digits(const tr_fs *fs)
+{
+	return fs->digits;
+}
+
+int
+tr_fs_case_insensitive(const tr_fs *fs)
+{
+	if (fs->fs == NULL)
+		return 0;
+	return TSK_FS_TYPE_ISFAT(fs->fs->ftype) ||
+	    TSK_FS_TYPE_ISNTFS(fs->fs->ftype) ||
+	    TSK_FS_TYPE_ISHFS(fs->fs->ftype) ||
+	    fs->fs->ftype == TSK_FS_TYPE_EXFAT ||
+	    TSK_FS_TYPE_ISISO9660(fs->fs->ftype);
+}
+
+TSK_FS_INFO *
+tri_fs_tsk(const tr_fs *fs)
+{
+	return fs->fs;
+}
+
+static tr_ftype
+map_meta_type(TSK_FS_META_TYPE_ENUM t)
+{
+	switch (t) {
+	case TSK_FS_META_TYPE_REG:
+		return TR_FT_FILE;
+	case TSK_FS_META_TYPE_DIR:
+		return TR_FT_DIR;
+	case TSK_FS_META_TYPE_FIFO:
+		return TR_FT_FIFO;
+	case TSK_FS_META_TYPE_CHR:
+		return TR_FT_CHR;
+	case TSK_FS_META_TYPE_BLK:
+		return TR_FT_BLK;
+	case TSK_FS_META_TYPE_LNK:
+		return TR_FT_LINK;
+	case TSK_FS_META_TYPE_SHAD:
+		return TR_FT_FILE;
+	case TSK_FS_META_TYPE_SOCK:
+		return TR_FT_SOCK;
+	case TSK_FS_META_TYPE_WHT:
+		return TR_FT_WHT;
+	case TSK_FS_META_TYPE_VIRT:
+		return TR_FT_VIRT;
+	case TSK_FS_META_TYPE_VIRT_DIR:
+		return TR_FT_VDIR;
+	default:
+		return TR_FT_UNKNOWN;
+	}
+}
+
+static tr_ftype
+map_name_type(TSK_FS_NAME_TYPE_ENUM t)
+{
+	switch (t) {
+	case TSK_FS_NAME_TYPE_REG:
+		return TR_FT_FILE;
+	case TSK_FS_NAME_TYPE_DIR:
+		return TR_FT_DIR;
+	case TSK_FS_NAME_TYPE_FIFO:
+		return TR_FT_FIFO;
+	case TSK_FS_NAME_TYPE_CHR:
+		return TR_FT_CHR;
+	case TSK_FS_NAME_TYPE_BLK:
+		return TR_FT_BLK;
+	case TSK_FS_NAME_TYPE_LNK:
+		return TR_FT_LINK;
+	case TSK_FS_NAME_TYPE_SOCK:
+		return TR_FT_SOCK;
+	case TSK_FS_NAME_TYPE_SHAD:
+		return TR_FT_FILE;
+	case TSK_FS_NAME_TYPE_WHT:
+		return TR_FT_WHT;
+	case TSK_FS_NAME_TYPE_VIRT:
+		return TR_FT_VIRT;
+	case TSK_FS_NAME_TYPE_VIRT_DIR:
+		return TR_FT_VDIR;
+	default:
+		return TR_FT_UNKNOWN;
+	}
+}
+
+static tr_time
+mk_time(time_t sec, uint32_t nsec, int digits)
+{
+	if (sec == 0 && nsec == 0)
+		return TR_TIME_UNSET;
+	return tri_time((int64_t)sec, nsec, digits);
+}
+
+/* Can the content of a deleted file still be read from its runs? */
+static int
+attr_recoverable(const TSK_FS_ATTR *a)
+{
+	const TSK_FS_ATTR_RUN *run;
+
+	if (a == NULL)
+		return 0;
+	if (a->flags & TSK_FS_ATTR_RES)
+		return a->size > 0;
+	for (run = a->nrd.run; run != NULL; run = run->next)
+		if (run->addr != 0 && !(run->flags & TSK_FS_ATTR_RUN_FLAG_SPARSE)
+		    && !(run->flags & TSK_FS_ATTR_RUN_FLAG_FILLER))
+			return 1;
+	return 0;
+}
+
+struct walk_ctx {
+	tr_fs		*fs;
+	const tr_walk_opts *opts;
+	unsigned	flags;
+	tr_walk_fn	fn;
+	void		*arg;
+	uint64_t	warnings;
+	int		stopped;
+	char		*skip;		/* prefix of a folder to leave out */
+	size_t		skip_len;
+	char		*path;
+	size_t		path_cap;
+	const char	*start;		/* the start folder, "/x/y" or "" */
+};
+
+static void
+walk_warn(struct walk_ctx *c, const char *fmt, ...) TRI_PRINTF(2, 3);
+
+static void
+walk_warn(struct walk_ctx *c, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+
+	c->warnings++;
+	if (c->opts == NULL || c->opts->warn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->opts->warn(c->opts->warn_arg, msg);
+}
+
+static int
+emit(struct walk_ctx *c, TSK_FS_FILE *f, const char *a_path,
+    const TSK_FS_ATTR *attr, int depth)
+{
+	TSK_FS_META *m = f->meta;
+	struct entry_priv priv = { f, attr };
+	char inode[64], stream[512];
+	size_t need, plen, nlen;
+	tr_entry e;
+	int d = c->fs->digits, r;
+
+	memset(&e, 0, sizeof(e));
+	plen = strlen(c->start) + 1 + strlen(a_path);
+	nlen = strlen(f->name->name);
+	need = 2 * (plen + nlen) + 4;
+	if (need > c->path_cap) {
+		char *np = realloc(c->path, need * 2);
+
+		if (np == NULL)
+			return TR_WALK_ERROR;
+		c->path = np;
+		c->path_cap = need * 2;
+	}
+	/* parent: start + "/" + a_path without its trailing "/" */
+	snprintf(c->path, c->path_cap, "%s/%s", c->start, a_path);
+	if (plen > 1 && c->path[plen - 1] == '/')
+		c->path[plen - 1] = '\0';
+	e.parent = c->path;
+	e.path = c->path + strlen(c->path) + 1;
+	snprintf((char *)e.path, c->path_cap - strlen(c->path) - 1, "%s/%s",
+	    strcmp(c->path, "/") == 0 ? "" : c->path, f->name->name);
+	if (c->skip != NULL && strncmp(e.path, c->skip, c->skip_len) == 0 &&
+	    e.path[c->skip_len] == '/')
+		return TR_WALK_CONTINUE;
+	e.name = f->name->name;
+	e.depth = depth;
+	e.meta_addr = f->name->meta_addr;
+	if (attr != NULL && TSK_FS_TYPE_ISNTFS(f->fs_info->ftype)) {
+		snprintf(inode, sizeof(inode), "%" PRIuDADDR "-%u-%u",
+		    f->name->meta_addr, (unsigned)attr->type,
+		    (unsigned)attr->id);
+		if (attr->type == TSK_FS_ATTR_TYPE_NTFS_DATA &&
+		    attr->name != NULL && attr->name[0] != '\0' &&
+		    strcmp(attr->name, "$Data") != 0) {
+			snprintf(stream, sizeof(stream), "%s", attr->name);
+			e.stream = stream;
+		}
+	} else {
+		snprintf(inode, sizeof(inode), "%" PRIuDADDR,
+		    f->name->meta_addr);
+	}
+	e.inode = inode;
+	e.deleted = (f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) != 0;
+	e.orphan = strncmp(a_path, "$OrphanFiles", 12) == 0;
+	e.type = m != NULL ? map_meta_type(m->type) :
+	    map_name_type(f->name->type);
+	e.mtime = e.atime = e.ctime = e.btime = TR_TIME_UNSET;
+	e.fn_mtime = e.fn_atime = e.fn_ctime = e.fn_btime = TR_TIME_UNSET;
+	if (m != NULL) {
+		e.has_meta = 1;
+		e.realloc = e.deleted && (m->flags & TSK_FS_META_FLAG_ALLOC);
+		e.meta_deleted = (m->flags & TSK_FS_META_FLAG_UNALLOC) != 0;
+		e.size = attr != NULL ? (uint64_t)attr->size :
+		    (uint64_t)m->size;
+		e.mode = (uint32_t)m->mode;
+		e.uid = (uint32_t)m->uid;
+		e.gid = (uint32_t)m->gid;
+		e.nlink = (uint32_t)m->nlink;
+		if (TSK_FS_TYPE_ISFAT(f->fs_info->ftype)) {
+			e.mtime = mk_time(m->mtime, 0, 0);
+			e.atime = mk_time(m->atime, 0, 0);
+			e.btime = mk_time(m->crtime, m->crtime_nano, 2);
+			e.ctime = mk_time(m->ctime, m->ctime_nano, 2);
+		} else {
+			e.mtime = mk_time(m->mtime, m->mtime_nano, d);
+			e.atime = mk_time(m->atime, m->atime_nano, d);
+			e.ctime = mk_time(m->ctime, m->ctime_nano, d);
+			e.btime = mk_time(m->crtime, m->crtime_nano, d);
+		}
+		if (TSK_FS_TYPE_ISNTFS(f->fs_info->ftype) &&
+		    m->time2.ntfs.fn_id != 0) {
+			e.fn_mtime = mk_time(m->time2.ntfs.fn_mtime,
+			    m->time2.ntfs.fn_mtime_nano, d);
+			e.fn_atime = mk_time(m->time2.ntfs.fn_atime,
+			    m->time2.ntfs.fn_atime_nano, d);
+			e.fn_ctime = mk_time(m->time2.ntfs.fn_ctime,
+			    m->time2.ntfs.fn_ctime_nano, d);
+			e.fn_btime = mk_time(m->time2.ntfs.fn_crtime,
+			    m->time2.ntfs.fn_crtime_nano, d);
+		}
+		if (m->type == TSK_FS_META_TYPE_LNK && m->link != NULL)
+			e.link_target = m->link;
+		if (!e.deleted)
+			e.recoverable = 1;
+		else if (!e.realloc)
+			e.recoverable = attr_recoverable(attr != NULL ? attr :
+			    tsk_fs_file_attr_get(f));
+		tsk_error_reset();
+	}
+	e.priv = &priv;
+	r = c->fn(c->arg, &e);
+	if (r == TR_WALK_SKIP && e.type == TR_FT_DIR) {
+		free(c->skip);
+		c->skip = strdup(e.path);
+		c->skip_len = c->skip != NULL ? strlen(c->skip) : 0;
+		r = TR_WALK_CONTINUE;
+	} else if (r == TR_WALK_SKIP) {
+		r = TR_WALK_CONTINUE;
+	}
+	return r;
+}
+
+static TSK_WALK_RET_ENUM
+dir_cb(TSK_FS_FILE *f, const char *a_path, void *arg)
+{
+	struct walk_ctx *c = arg;
+	const TSK_FS_ATTR *attr;
+	int depth = 0, r = TR_WALK_CONTINUE, printed = 0, i, n;
+	const char *p;
+
+	if (f->name == NULL || TSK_FS_ISDOT(f->name->name))
+		return TSK_WALK_CONT;
+	for (p = a_path; *p != '\0'; p++)
+		depth += *p == '/';
+	if (c->opts != NULL && c->opts->max_depth >= 0 &&
+	    depth > c->opts->max_depth)
+		return TSK_WALK_CONT;
+	if (f->meta != NULL && TSK_FS_TYPE_ISNTFS(f->fs_info->ftype)) {
+		n = tsk_fs_file_attr_getsize(f);
+		for (i = 0; i < n && r == TR_WALK_CONTINUE; i++) {
+			attr = tsk_fs_file_attr_get_idx(f, i);
+			if (attr == NULL)
+				continue;
+			if (attr->type == TSK_FS_ATTR_TYPE_NTFS_DATA) {
+				int named = attr->name != NULL &&
+				    attr->name[0] != '\0' &&
+				    strcmp(attr->name, "$Data") != 0;
+
+				printed = 1;
+				if (named && !(c->flags & TR_WALK_STREAMS))
+					continue;
+				r = emit(c, f, a_path, attr, depth);
+			} else if (attr->type ==
+			    TSK_FS_ATTR_TYPE_NTFS_IDXROOT) {
+				printed = 1;
+				r = emit(c, f, a_path, attr, depth);
+			}
+		}
+		tsk_error_reset();
+	}
+	if (!printed)
+		r = emit(c, f, a_path, NULL, depth);
+	if (r == TR_WALK_STOP || r == TR_WALK_ERROR) {
+		c->stopped = r;
+		return TSK_WALK_STOP;
+	}
+	return TSK_WALK_CONT;
+}
+
+int
+tr_fs_walk(tr_fs *fs, const tr_walk_opts *opts, tr_walk_fn fn, void *arg,
+    uint64_t *warnings, tr_error *err)
+{
+	struct walk_ctx c;
+	TSK_FS_DIR_WALK_FLAG_ENUM tf = TSK_FS_DIR_WALK_FLAG_RECURSE;
+	TSK_INUM_T start;
+	char tsk[256];
+	uint8_t rv;
+	int rc = TR_OK;
+
+	memset(&c, 0, sizeof(c));
+	c.fs = fs;
+	c.opts = opts;
+	c.flags = opts != NULL && opts->flags != 0 ? opts->flags :
+	    TR_WALK_DEFAULT;
+	c.fn = fn;
+	c.arg = arg;
+	if (fs->fs == NULL) {
+		rc = tri_dir_walk(fs, tr_source_path(fs->src), opts, fn, arg,
+		    warnings, err);
+		return rc;
+	}
+	if (c.flags & TR_WALK_ALLOC)
+		tf |= TSK_FS_DIR_WALK_FLAG_ALLOC;
+	if (c.flags & TR_WALK_UNALLOC)
+		tf |= TSK_FS_DIR_WALK_FLAG_UNALLOC;
+	if (c.flags & TR_WALK_NOORPHAN)
+		tf |= TSK_FS_DIR_WALK_FLAG_NOORPHAN;
+	start = fs->fs->root_inum;
+	c.start = "";
+	if (opts != NULL && opts->start != NULL &&
+	    strcmp(opts->start, "/") != 0) {
+		tsk_error_reset();
+		if (tsk_fs_path2inum(fs->fs, opts->start, &start, NULL) != 0) {
+			tsk_error_reset();
+			return tri_error_set(err, TR_ENOTFOUND,
+			    "no folder '%s' in '%s' at offset %" PRIu64,
+			    opts->start, tr_source_path(fs->src),
+			    fs->info.offset);
+		}
+		c.start = opts->start;
+		while (strlen(c.start) > 1 &&
+		    c.start[strlen(c.start) - 1] == '/')
+			return tri_error_set(err, TR_EINVAL,
+			    "start folder '%s' ends with '/'", opts->start);
+	}
+	tsk_error_reset();
+	rv = tsk_fs_dir_walk(fs->fs, start, tf, dir_cb, &c);
+	if (rv != 0 && !c.stopped) {
+		tri_tsk_errstr(tsk, sizeof(tsk));
+		/* TSK stops a walk at the first folder it cannot read. */
+		walk_warn(&c, "'%s' at offset %" PRIu64 ": walk ended early: "
+		    "%s", tr_source_path(fs->src), fs->info.offset, tsk);
+	}
+	tsk_error_reset();
+	if (warnings != NULL)
+		*warnings = c.warnings;
+	free(c.skip);
+	free(c.path);
+	if (c.stopped)
+		return tri_error_set(err, TR_EINTR, "walk stopped");
+	return rc;
+}
+
+void
+tr_file_close(tr_file *f)
+{
+	if (f == NULL)
+		return;
+	if (f->file != NULL)
+		tsk_fs_file_close(f->file);
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->path);
+	free(f);
+}
+
+/* Parse "12" or "12-128-3" into address, type and id. */
+static int
+parse_inode(const char *s, TSK_INUM_T *addr, int *has_attr,
+    uint32_t *type, uint16_t *id)
+{
+	unsigned long long a;
+	unsigned t = 0, i = 0;
+	int n = 0;
+
+	*has_attr = 0;
+	if (sscanf(s, "%llu%n", &a, &n) != 1 || n == 0)
+		return -1;
+	*addr = (TSK_INUM_T)a;
+	if (s[n] == '\0')
+		return 0;
+	if (sscanf(s + n, "-%u-%u", &t, &i) != 2)
+		return -1;
+	*type = t;
+	*id = (uint16_t)i;
+	*has_attr = 1;
+	return 0;
+}
+
+static int
+file_new(tr_file **out, tr_fs *fs, TSK_FS_FILE *file, int has_attr,
+    uint32_t type, uint16_t id, const char *what, tr_error *err)
+{
+	tr_file *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		tsk_fs_file_close(file);
+		return tri_error_set(err, TR_ENOMEM, "out of memory");
+	}
+	f->fd = -1;
+	f->fs = fs;
+	f->file = file;
+	tsk_error_reset();
+	f->attr = has_attr ? tsk_fs_file_attr_get_type(file,
+	    (TSK_FS_ATTR_TYPE_ENUM)type, id, 1) : tsk_fs_file_attr_get(file);
+	if (f->attr == NULL) {
+		tsk_error_reset();
+		if (file->meta != NULL && file->meta->size == 0) {
+			f->size = 0;
+			*out = f;
+			return TR_OK;
+		}
+		tr_file_close(f);
+		return tri_error_tsk(err, TR_EFORMAT,
+		    "cannot find the data of %s in '%s' at offset %" PRIu64,
+		    what, tr_source_path(fs->src), fs->info.offset);
+	}
+	f->size = (uint64_t)f->attr->size;
+	snprintf(f->inode, sizeof(f->inode), "%s", what);
+	*out = f;
+	return TR_OK;
+}
+
+int
+tr_file_open_entry(tr_file **out, tr_fs *fs, const tr_entry *e,
+    tr_error *err)
+{
+	const struct entry_priv *p = e->priv;
+	TSK_FS_FILE *file;
+	char what[600];
+
+	*out = NULL;
+	if (fs->fs == NULL)
+		return tri_dir_file_open(out, fs, e->path, err);
+	snprintf(what, sizeof(what), "inode %s ('%s')", e->inode, e->path);
+	tsk_error_reset();
+	if ((file = tsk_fs_file_open_meta(fs->fs, NULL,
+	    (TSK_INUM_T)e->meta_addr)) == NULL)
+		return tri_error_tsk(err, TR_EFORMAT, "cannot open %s in '%s'",
+		    what, tr_source_path(fs->src));
+	if (p != NULL && p->attr != NULL)
+		return file_new(out, fs, file, 1, (uint32_t)p->attr->type,
+		    p->attr->id, what, err);
+	return file_new(out, fs, file, 0, 0, 0, what, err);
+}
+
+int
+tr_file_open(tr_file **out, tr_fs *fs, const char *inode, const char *path,
+    tr_error *err)
+{
+	TSK_FS_FILE *file;
+	TSK_INUM_T addr;
+	uint32_t type = 0;
+	uint16_t id = 0;
+	int has_attr = 0;
+	char what[600];
+
+	*out = NULL;
+	if (fs->fs == NULL) {
+		if (path == NULL)
+			return tri_error_set(err, TR_EINVAL,
+			    "a live folder needs a path, not an inode");
+		return tri_dir_file_open(out, fs, path, err);
+	}
+	tsk_error_reset();
+	if (inode != NULL) {
+		if (parse_inode(inode, &addr, &has_attr, &type, &id) != 0)
+			return tri_error_set(err, TR_EINVAL,
+			    "invalid inode '%s': expected N or N-TYPE-ID",
+			    inode);
+		snprintf(what, sizeof(what), "inode %s", inode);
+		file = tsk_fs_file_open_meta(fs->fs, NULL, addr);
+	} else {
+		snprintf(what, sizeof(what), "'%s'", path);
+		file = tsk_fs_file_open(fs->fs, NULL, path);
+	}
+	if (file == NULL) {
+		tsk_error_reset();
+		return tri_error_set(err, TR_ENOTFOUND, "no %s in '%s' at "
+		    "offset %" PRIu64, what, tr_source_path(fs->src),
+		    fs->info.offset);
+	}
+	return file_new(out, fs, file, has_attr, type, id, what, err);
+}
+
+uint64_t
+tr_file_size(const tr_file *f)
+{
+	return f->size;
+}
+
+int64_t
+tr_file_read(tr_file *f, uint64_t offset, void *buf, size_t len,
+    tr_error *err)
+{
+	ssize_t n;
+
+	if (f->fd >= 0) {
+		n = pread(f->fd, buf, len, (off_t)offset);
+		if (n < 0)
+			return tri_error_errno(err, TR_EIO, errno,
+			    "cannot read '%s' at offset %" PRIu64, f->path,
+			    offset);
+		return n;
+	}
+	if (offset >= f->size || f->attr == NULL)
+		return 0;
+	if (len > f->size - offset)
+		len = (size_t)(f->size - offset);
+	tsk_error_reset();
+	n = tsk_fs_attr_read(f->attr, (TSK_OFF_T)offset, buf, len,
+	    TSK_FS_FILE_READ_FLAG_NONE);
+	if (n < 0)
+		return tri_error_tsk(err, TR_EIO, "cannot read %s in '%s' at "
+		    "file offset %" PRIu64, f->inode,
+		    tr_source_path(f->fs->src), offset);
+	return n;
+}
+
+tr_rec *
+tr_entry_record(const tr_fs *fs, const tr_entry *e, const tr_hashes *h)
+{
+	const tr_fs_info *fi = &fs->info;
+	const char *src = tr_source_path(fs->src);
+	char mode[16];
+	tr_rec *r;
+
+	if ((r = tr_rec_new("file")) == NULL)
+		return NULL;
+	tr_rec_set_text(r, "source", src, strlen(src));
+	if (fi->volume >= 0)
+		tr_rec_set_int(r, "volume", fi->volume);
+	tr_rec_set_str(r, "fs", fi->fs);
+	tr_rec_set_str(r, "inode", e->inode);
+	tr_rec_set_text(r, "path", e->path, strlen(e->path));
+	if (e->stream != NULL)
+		tr_rec_set_text(r, "stream", e->stream, strlen(e->stream));
+	tr_rec_set_text(r, "name", e->name, strlen(e->name));
+	tr_rec_set_str(r, "type", tr_ftype_name(e->type));
+	tr_rec_set_bool(r, "deleted", e->deleted);
+	if (e->realloc)
+		tr_rec_set_bool(r, "realloc", 1);
+	if (e->orphan)
+		tr_rec_set_bool(r, "orphan", 1);
+	if (e->has_meta) {
+		tr_rec_set_uint(r, "size", e->size);
+		snprintf(mode, sizeof(mode), "%04o", e->mode & 07777);
+		tr_rec_set_str(r, "mode", mode);
+		tr_rec_set_uint(r, "uid", e->uid);
+		tr_rec_set_uint(r, "gid", e->gid);
+		tr_rec_set_uint(r, "nlink", e->nlink);
+	}
+	tr_rec_set_time(r, "mtime", &e->mtime);
+	tr_rec_set_time(r, "atime", &e->atime);
+	tr_rec_set_time(r, "ctime", &e->ctime);
+	tr_rec_set_time(r, "btime", &e->btime);
+	tr_rec_set_time(r, "fn_mtime", &e->fn_mtime);
+	tr_rec_set_time(r, "fn_atime", &e->fn_atime);
+	tr_rec_set_time(r, "fn_ctime", &e->fn_ctime);
+	tr_rec_set_time(r, "fn_btime", &e->fn_btime);
+	if (e->link_target != NULL)
+		tr_rec_set_text(r, "link_target", e->link_target,
+		    strlen(e->link_target));
+	if (e->deleted)
+		tr_rec_set_bool(r, "recoverable", e->recoverable);
+	if (h != NULL) {
+		tr_rec_set_str(r, "md5", h->md5);
+		tr_rec_set_str(r, "sha1", h->sha1);
+		tr_rec_set_str(r, "sha256", h->sha256);
+	}
+	return r;
+}
+
+int
+tr_source_each_fs(tr_source *src, int volume, tr_warn_fn warn,
+    void *warn_arg, tr_fs_fn fn, void *arg, unsigned *failed, tr_error *err)
+{
+	tr_layout *l = NULL;
+	tr_fs *fs;
+	tr_error e;
+	char list[256];
+	size_t i, o = 0;
+	int rc, n = 0;
+
+	if (failed != NULL)
+		*failed = 0;
+	if ((rc = tr_source_layout(src, &l, warn, warn_arg, err)) != TR_OK)
+		return rc;
+	for (i = 0; i < l->nfs; i++) {
+		if (volume != TR_VOLUME_ALL && l->fs[i].volume != volume)
+			continue;
+		n++;
+		if (tr_fs_open(&fs, src, &l->fs[i], &e) != TR_OK) {
+			if (warn != NULL)
+				warn(warn_arg, e.msg);
+			if (failed != NULL)
+				(*failed)++;
+			continue;
+		}
+		rc = fn(arg, fs);
+		tr_fs_close(fs);
+		if (rc != TR_OK)
+			break;
+	}
+	if (n == 0 && volume != TR_VOLUME_ALL) {
+		list[0] = '\0';
+		for (i = 0; i < l->nfs && o < sizeof(list) - 16; i++)
+			o += (size_t)snprintf(list + o, sizeof(list) - o,
+			    "%s%d", i ? ", " : "", l->fs[i].volume);
+		rc = tri_error_set(err, TR_ENOTFOUND,
+		    "no filesystem in volume %d of '%s' (volumes with one: "
+		    "%s)", volume, tr_source_path(src),
+		    l->nfs ? list : "none");
+	}
+	tr_layout_free(l);
+	return rc;
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Filesystems inside a source, their entries (walk), and reading the content
+ * of files, all without mounting anything.  A live directory is a
+ * filesystem too (fs "dir"), so every tool treats images and live hosts
+ * alike.
+ */
+#ifndef TRIAGE_FS_H
+#define TRIAGE_FS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "triage/error.h"
+#include "triage/record.h"
+#include "triage/source.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tr_fs tr_fs;
+typedef struct tr_file tr_file;
+
+/*
+ * Open the filesystem described by info (from tr_source_layout()) inside
+ * src.  src must outlive the tr_fs.  A tr_fs is NOT thread-safe: give each
+ * thread its own (opening one is cheap).
+ */
+TR_API int tr_fs_open(tr_fs **out, tr_source *src, const tr_fs_info *info,
+    tr_error *err);
+TR_API void tr_fs_close(tr_fs *fs);		/* NULL is a no-op */
+TR_API const tr_fs_info *tr_fs_get_info(const tr_fs *fs);
+TR_API tr_source *tr_fs_source(const tr_fs *fs);
+/* Fraction digits of this filesystem's times (9 ext4, 7 NTFS, 0 FAT...). */
+TR_API int tr_fs_time_digits(const tr_fs *fs);
+/* True for filesystems whose names compare case-insensitively. */
+TR_API int tr_fs_case_insensitive(const tr_fs *fs);
+
+/* What an entry is (from its metadata, else from its directory entry). */
+typedef enum tr_ftype {
+	TR_FT_UNKNOWN = 0,
+	TR_FT_FILE,
+	TR_FT_DIR,
+	TR_FT_LINK,
+	TR_FT_FIFO,
+	TR_FT_CHR,
+	TR_FT_BLK,
+	TR_FT_SOCK,
+	TR_FT_WHT,
+	TR_FT_VIRT,		/* TSK virtual file ($OrphanFiles, $MBR...) */
+	TR_FT_VDIR		/* TSK virtual directory */
+} tr_ftype;
+
+/* "file", "dir", "link", "fifo", "chr", "blk", "sock", "whiteout",
+ * "virtual", "virtual_dir", "unknown". */
+TR_API const char *tr_ftype_name(tr_ftype t);
+/* Inverse of tr_ftype_name(); TR_FT_UNKNOWN for anything else. */
+TR_API tr_ftype tr_ftype_parse(const char *name);
+
+/*
+ * One entry as a walk sees it.  All pointers are borrowed: valid only during
+ * the callback.  path and name are the raw bytes from the filesystem
+ * (NUL-terminated; may be invalid UTF-8); path starts with "/".
+ */
+typedef struct tr_entry {
+	const char	*path;
+	const char	*name;
+	const char	*parent;	/* path of the directory, "/" for root */
+	const char	*inode;		/* "12", or "1234-128-3" for a stream */
+	uint64_t	meta_addr;
+	const char	*stream;	/* NTFS ADS name, else NULL */
+	const char	*link_target;	/* symlink target bytes, else NULL */
+	tr_ftype	type;
+	int		depth;		/* 0 for entries of the root folder */
+	int		has_meta;	/* inode read; mode/uid/size valid */
+	int		deleted;	/* name unallocated */
+	int		realloc;	/* name deleted, inode used again */
+	int		meta_deleted;	/* the inode itself is unallocated */
+	int		orphan;		/* under $OrphanFiles */
+	int		recoverable;	/* content readable (deleted: maybe) */
+	uint64_t	size;
+	uint32_t	mode;		/* permission bits and suid/sgid/sticky */
+	uint32_t	uid, gid;
+	uint32_t	nlink;
+	tr_time		mtime, atime, ctime, btime;
+	tr_time		fn_mtime, fn_atime, fn_ctime, fn_btime; /* NTFS $FN */
+	/* Internal: lets tr_entry_read()/tr_file_open_entry() find the data. */
+	void		*priv;
+} tr_entry;
+
+/* Walk callback results. */
+#define TR_WALK_CONTINUE	0
+#define TR_WALK_STOP		1
+#define TR_WALK_ERROR		2
+#define TR_WALK_SKIP		3	/* do not descend into this folder */
+
+typedef int (*tr_walk_fn)(void *arg, const tr_entry *e);
+
+/* What to walk. */
+#define TR_WALK_ALLOC		0x01u	/* allocated names */
+#define TR_WALK_UNALLOC		0x02u	/* deleted names */
+#define TR_WALK_NOORPHAN	0x04u	/* skip $OrphanFiles */
+#define TR_WALK_STREAMS		0x08u	/* one entry per NTFS named stream */
+#define TR_WALK_ONE_FS		0x10u	/* live: stay on one filesystem */
+#define TR_WALK_DEFAULT		(TR_WALK_ALLOC | TR_WALK_UNALLOC | TR_WALK_STREAMS)
+
+typedef struct tr_walk_opts {
+	unsigned	flags;		/* TR_WALK_*; 0 means TR_WALK_DEFAULT */
+	int		max_depth;	/* < 0: no limit; 0: root entries only */
+	const char	*start;		/* folder to start from; NULL = "/" */
+	tr_warn_fn	warn;		/* per-entry problems; may be NULL */
+	void		*warn_arg;
+} tr_walk_opts;
+
+/*
+ * Call fn once per entry of fs, depth first, in directory order, the folder
+ * before its contents.  Unreadable folders, loops and bad inodes go to
+ * opts->warn (with inode and path) and the walk goes on; *warnings counts
+ * them when not NULL.  Returns TR_OK, TR_EINTR when fn said STOP or ERROR,
+ * or a fatal status.  Memory stays flat: nothing is kept per entry.
+ */
+TR_API int tr_fs_walk(tr_fs *fs, const tr_walk_opts *opts, tr_walk_fn fn,
+    void *arg, uint64_t *warnings, tr_error *err);
+
+/*
+ * Open the content of the entry given to a walk callback.  The tr_file may
+ * outlive the callback but not the tr_fs.
+ */
+TR_API int tr_file_open_entry(tr_file **out, tr_fs *fs, const tr_entry *e,
+    tr_error *err);
+/*
+ * Open a file by its inode string ("12", "1234-128-3") or, when inode is
+ * NULL, by path (raw bytes; exact match, or case-insensitive where the
+ * filesystem is).  TR_ENOTFOUND when there is no such file.
+ */
+TR_API int tr_file_open(tr_file **out, tr_fs *fs, const char *inode,
+    const char *path, tr_error *err);
+TR_API void tr_file_close(tr_file *f);		/* NULL is a no-op */
+TR_API uint64_t tr_file_size(const tr_file *f);
+/*
+ * Read up to len bytes at offset.  Returns bytes read (0 at the end) or a
+ * negative status naming the inode, path and offset.
+ */
+TR_API int64_t tr_file_read(tr_file *f, uint64_t offset, void *buf,
+    size_t len, tr_error *err);
+
+/*
+ * The "file" record of an entry (triage-records(5)): record, source, volume,
+ * inode, path... in the documented order.  hashes may be NULL, or hex
+ * strings for md5/sha1/sha256 (NULL members left out).  Caller frees.
+ */
+typedef struct tr_hashes {
+	const char	*md5, *sha1, *sha256;
+} tr_hashes;
+TR_API tr_rec *tr_entry_record(const tr_fs *fs, const tr_entry *e,
+    const tr_hashes *hashes);
+
+/*
+ * Open each filesystem of src in layout order (only those of volume
+ * `volume` unless it is TR_VOLUME_ALL; -1 selects the bare filesystem) and
+ * call fn with it; the tr_fs is closed when fn returns.  A filesystem that
+ * fails to open goes to warn and counts in *failed (when not NULL); the
+ * others still run.  TR_ENOTFOUND when the volume asked for has no
+ * filesystem (the message lists those that do).  fn returns TR_OK to go
+ * on, or a negative status that stops and is returned.
+ */
+#define TR_VOLUME_ALL	(-2)
+typedef int (*tr_fs_fn)(void *arg, tr_fs *fs);
+TR_API int tr_source_each_fs(tr_source *src, int volume, tr_warn_fn warn,
+    void *warn_arg, tr_fs_fn fn, void *arg, unsigned *failed, tr_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

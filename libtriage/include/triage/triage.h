@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* libtriage: the umbrella header. */
+#ifndef TRIAGE_TRIAGE_H
+#define TRIAGE_TRIAGE_H
+
+#include "triage/error.h"
+#include "triage/hash.h"
+#include "triage/record.h"
+#include "triage/source.h"
+#include "triage/fs.h"
+
+#endif

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Declarations shared by libtriage's own files (tri_*); never installed. */
+#ifndef TRIAGE_INTERNAL_H
+#define TRIAGE_INTERNAL_H
+
+#include <config.h>
+#include <stdarg.h>
+#include <jansson.h>
+#include <tsk/libtsk.h>
+#include "triage/triage.h"
+
+#define TRI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* Fill err (when not NULL) and return code. */
+int	tri_error_set(tr_error *err, int code, const char *fmt, ...)
+	    TRI_PRINTF(3, 4);
+/* Same, with ": strerror(errno)" appended and sys_errno set. */
+int	tri_error_errno(tr_error *err, int code, int errnum, const char *fmt,
+	    ...) TRI_PRINTF(4, 5);
+/*
+ * Same, with ": " and libtsk's last error appended (then reset).  Call
+ * tsk_error_reset() before the TSK call.
+ */
+int	tri_error_tsk(tr_error *err, int code, const char *fmt, ...)
+	    TRI_PRINTF(3, 4);
+/* libtsk's last error as one line, without the "Error: " clutter. */
+const char *tri_tsk_errstr(char *buf, size_t len);
+
+/* tr_rec is a jansson value. */
+#define TRI_JSON(r)	((json_t *)(r))
+#define TRI_REC(j)	((tr_rec *)(j))
+
+/* The TSK image under a source (NULL for a directory). */
+TSK_IMG_INFO	*tri_source_tsk(const tr_source *src);
+/* The filesystem's TSK handle (NULL for a directory). */
+TSK_FS_INFO	*tri_fs_tsk(const tr_fs *fs);
+
+/* TSK's name of a filesystem type, lowercased ("ext4", "fat32"). */
+void	tri_fs_type_name(TSK_FS_TYPE_ENUM t, char *buf, size_t len);
+/* Fill a tr_time from seconds and nanoseconds at the given precision. */
+tr_time	tri_time(int64_t sec, uint32_t nsec, int digits);
+
+/* An open file: TSK attribute, or a descriptor on a live source. */
+struct tr_file {
+	tr_fs		*fs;
+	TSK_FS_FILE	*file;
+	const TSK_FS_ATTR *attr;
+	uint64_t	size;
+	char		*path;		/* live files */
+	int		fd;
+	char		inode[64];
+};
+
+/* Live directories (walk_dir.c). */
+int	tri_dir_walk(tr_fs *fs, const char *root, const tr_walk_opts *opts,
+	    tr_walk_fn fn, void *arg, uint64_t *warnings, tr_error *err);
+int	tri_dir_file_open(tr_file **out, tr_fs *fs, const char *path,
+	    tr_error *err);
+
+#endif

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Library set-up and the versions of everything we are built on. */
+#include "internal.h"
+
+#include <libewf.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <yara.h>
+
+int
+tr_library_init(tr_error *err)
+{
+	int rc;
+
+	if ((rc = yr_initialize()) != ERROR_SUCCESS)
+		return tri_error_set(err, TR_ENOMEM,
+		    "cannot initialise libyara: error %d", rc);
+	return TR_OK;
+}
+
+void
+tr_library_fini(void)
+{
+	yr_finalize();
+}
+
+const char *
+tr_version(void)
+{
+	return PACKAGE_VERSION;
+}
+
+const char *
+tr_version_tsk(void)
+{
+	return tsk_version_get_str();
+}
+
+const char *
+tr_version_ewf(void)
+{
+	return libewf_get_version();
+}
+
+const char *
+tr_version_yara(void)
+{
+	return YR_VERSION;
+}
+
+const char *
+tr_version_jansson(void)
+{
+	return jansson_version_str();
+}
+
+const char *
+tr_version_openssl(void)
+{
+	return OpenSSL_version(OPENSSL_VERSION);
+}
