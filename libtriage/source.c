@@ -195,6 +195,42 @@ out:
 		libewf_glob_free(names, nnames, NULL);
 }
 
+/* A VHD whose footer says "differencing" needs its parent image. */
+static int
+is_differencing_vhd(const char *path)
+{
+	unsigned char f[512];
+	struct stat st;
+	int fd, diff = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && st.st_size >= 512 &&
+	    pread(fd, f, sizeof(f), st.st_size - 512) == 512 &&
+	    memcmp(f, "conectix", 8) == 0)
+		diff = f[60] == 0 && f[61] == 0 && f[62] == 0 && f[63] == 4;
+	close(fd);
+	return diff;
+}
+
+/* Fail at open, not later, when not even the first sector reads. */
+static int
+probe_first_sector(tr_source *src, tr_error *err)
+{
+	char b[512];
+	size_t n = src->size < sizeof(b) ? (size_t)src->size : sizeof(b);
+
+	tsk_error_reset();
+	if (tsk_img_read(src->img, 0, b, n) == (ssize_t)n)
+		return TR_OK;
+	if (strcmp(src->format, "vhd") == 0 && is_differencing_vhd(src->path))
+		return tri_error_tsk(err, TR_EFORMAT, "cannot read image '%s' "
+		    "at offset 0: a differencing VHD needs its parent image "
+		    "beside it", src->path);
+	return tri_error_tsk(err, TR_EFORMAT, "cannot read image '%s' at "
+	    "offset 0", src->path);
+}
+
 int
 tr_source_open(tr_source **out, const char *path, const char *format,
     unsigned sector_size, tr_error *err)
@@ -309,6 +345,8 @@ tr_source_open(tr_source **out, const char *path, const char *format,
 		    "cannot open image '%s': it holds no media data", path);
 		goto fail;
 	}
+	if ((rc = probe_first_sector(src, err)) != TR_OK)
+		goto fail;
 	if (strcmp(src->format, "ewf") == 0) {
 		int corrupted = 0;
 

@@ -1,0 +1,215 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+load helpers
+
+setup() {
+	need_fixtures
+}
+
+# Filesystems triage-info finds, as {offset, fs} lines sorted, for the oracle.
+ours() {
+	triage-info -q "$@" | jq -c 'select(.record == "filesystem") | {offset, fs}' | sort
+}
+
+theirs() {
+	"$ORACLE/tsk-filesystems.sh" "$@" 2>/dev/null | jq -c '{offset, fs}' | sort
+}
+
+@test "--help prints the man page synopsis and exits 0" {
+	assert_help_matches_man triage-info
+}
+
+@test "--version names triage and every library" {
+	run -0 --separate-stderr triage-info --version
+	[[ "${lines[0]}" == "triage-info (triage) "* ]]
+	[[ "$output" == *"libtsk 4."* ]]
+	[[ "$output" == *"libewf 2"* ]]
+	[[ "$output" == *"libyara "* ]]
+	[[ "$output" == *"jansson "* ]]
+}
+
+@test "an unknown option exits 2 with the usage on stderr" {
+	run -2 --separate-stderr triage-info --bogus "$DATA/ext4.img"
+	[ -z "$output" ]
+	[[ "$stderr" == *"usage: triage-info"* ]]
+}
+
+@test "no source exits 2" {
+	run -2 --separate-stderr triage-info
+	[[ "$stderr" == *"no source given"* ]]
+}
+
+@test "a missing file exits 2 naming it" {
+	run -2 --separate-stderr triage-info /nonexistent/disk.E01
+	[ -z "$output" ]
+	[[ "$stderr" == *"'/nonexistent/disk.E01'"* ]]
+}
+
+@test "an empty file exits 2 naming it" {
+	run -2 --separate-stderr triage-info "$DATA/empty.bin"
+	[[ "$stderr" == *"empty.bin"*"empty"* ]]
+}
+
+@test "random bytes: an image with no volumes, and a warning saying so" {
+	run -0 --separate-stderr triage-info "$DATA/random.bin"
+	assert_jsonl "$output"
+	[ "$(echo "$output" | jq -r .record)" = image ]
+	[[ "$stderr" == *"random.bin"*"no partition table and no filesystem"* ]]
+}
+
+@test "a truncated E01 exits 2 naming it" {
+	run -2 --separate-stderr triage-info "$DATA/truncated.E01"
+	[ -z "$output" ]
+	[[ "$stderr" == *"truncated.E01"*"truncated or corrupt"* ]]
+}
+
+@test "a corrupt partition table is reported, not a crash" {
+	run -0 --separate-stderr triage-info "$DATA/corrupt-pt.img"
+	assert_jsonl "$output"
+	[[ "$stderr" == *"corrupt-pt.img"* ]]
+}
+
+@test "one bad source among good ones: records for the good, exit 2" {
+	run -2 --separate-stderr triage-info "$DATA/ext4.img" /nonexistent.img "$DATA/gpt.img"
+	assert_jsonl "$output"
+	[ "$(echo "$output" | jq -r 'select(.record=="image") | .source' | wc -l)" -eq 2 ]
+	[[ "$stderr" == *"'/nonexistent.img'"* ]]
+}
+
+@test "bare ext4: one filesystem with label, uuid and no volume" {
+	run -0 --separate-stderr triage-info "$DATA/ext4.img"
+	assert_jsonl "$output"
+	fs=$(echo "$output" | jq -c 'select(.record=="filesystem")')
+	[ "$(echo "$fs" | jq -r .fs)" = ext4 ]
+	[ "$(echo "$fs" | jq -r .offset)" = 0 ]
+	[ "$(echo "$fs" | jq -r 'has("volume")')" = false ]
+	[ "$(echo "$fs" | jq -r .uuid)" = "$(dumpe2fs -h "$DATA/ext4.img" 2>/dev/null | awk '/UUID/ {print $3}')" ]
+	[ "$(echo "$fs" | jq -r .label)" = "$(dumpe2fs -h "$DATA/ext4.img" 2>/dev/null | sed -n 's/^Filesystem volume name: *//p')" ]
+}
+
+@test "MBR with extended partition: volumes as mmls lists them" {
+	run -0 --separate-stderr triage-info "$DATA/mbr.img"
+	assert_jsonl "$output"
+	ours=$(echo "$output" | jq -r 'select(.record=="volume") | "\(.volume) \(.start / 512) \(.length / 512) \(.description)"')
+	theirs=$(mmls "$DATA/mbr.img" | awk '/^[0-9]+:/ {sub(":", "", $1); d=""; for (i = 6; i <= NF; i++) d = d (i > 6 ? " " : "") $i; printf "%d %d %d %s\n", $1, $3, $5, d}')
+	[ "$ours" = "$theirs" ]
+	[ "$(echo "$output" | jq -r 'select(.record=="volume") | .scheme' | sort -u)" = mbr ]
+	[ "$(echo "$output" | jq -c 'select(.record=="filesystem") | [.volume, .fs]' | paste -sd' ')" = '[2,"ext4"] [3,"fat16"] [7,"ext2"]' ]
+}
+
+@test "E01: case metadata and stored hashes as ewfinfo shows them" {
+	need_cmd ewfinfo
+	run -0 --separate-stderr triage-info "$DATA/mbr.E01"
+	img=$(echo "$output" | jq -c 'select(.record=="image")')
+	[ "$(echo "$img" | jq -r .format)" = ewf ]
+	[ "$(echo "$img" | jq -r '.segments | length')" = 2 ]
+	info=$(ewfinfo "$DATA/mbr.E01")
+	for k in case_number:"Case number" evidence_number:"Evidence number" examiner:"Examiner name" description:Description notes:Notes; do
+		want=$(echo "$info" | sed -n "s/^[[:space:]]*${k#*:}:[[:space:]]*//p")
+		[ "$(echo "$img" | jq -r ".${k%%:*}")" = "$want" ]
+	done
+	[ "$(echo "$img" | jq -r .md5)" = "$(md5sum < "$DATA/mbr.img" | cut -d' ' -f1)" ]
+	[ "$(echo "$img" | jq -r .size)" = "$(stat -c %s "$DATA/mbr.img")" ]
+}
+
+@test "split raw: every segment listed, same filesystems as the whole image" {
+	run -0 --separate-stderr triage-info "$DATA/mbr.raw.000"
+	[ "$(echo "$output" | jq -r 'select(.record=="image") | .segments | length')" = 4 ]
+	[ "$(ours "$DATA/mbr.raw.000")" = "$(ours "$DATA/mbr.img")" ]
+}
+
+@test "oracle: filesystems equal mmls + fsstat on every committed fixture" {
+	for img in ext4.img fat32.img mbr.img gpt.img mbr.raw.000 mbr.E01; do
+		a=$(ours "$DATA/$img")
+		b=$(theirs "$DATA/$img")
+		[ -n "$a" ]
+		[ "$a" = "$b" ] || { echo "$img: ours=$a oracle=$b"; return 1; }
+	done
+}
+
+@test "oracle: filesystems equal mmls + fsstat on every third-party image" {
+	need_shared
+	n=0
+	while IFS= read -r img; do
+		case $img in *.E02|*.001|*.gz|*.qcow2|*differential*) continue ;; esac
+		a=$(ours "$img")
+		b=$(theirs "$img")
+		[ "$a" = "$b" ] || { echo "$img: ours=$a oracle=$b"; return 1; }
+		n=$((n + 1))
+	done < <(find "$TRIAGE_TEST_DATA/images" -type f | sort)
+	[ "$n" -ge 10 ]
+}
+
+@test "APFS: the volume inside the container is found" {
+	need_shared
+	run -0 --separate-stderr triage-info "$TRIAGE_TEST_DATA/images/dfvfs/apfs.raw"
+	fs=$(echo "$output" | jq -c 'select(.record=="filesystem")')
+	[ "$(echo "$fs" | jq -r .fs)" = apfs ]
+	[ "$(echo "$fs" | jq -r .pool_block)" = "$("$ORACLE/tsk-filesystems.sh" "$TRIAGE_TEST_DATA/images/dfvfs/apfs.raw" | jq -r .apfs_block)" ]
+}
+
+@test "QCOW: a clear unsupported-format error" {
+	need_shared
+	run -2 --separate-stderr triage-info "$TRIAGE_TEST_DATA/images/dfvfs/ext2.qcow2"
+	[ -z "$output" ]
+	[[ "$stderr" == *"ext2.qcow2"*"QCOW images are not supported"* ]]
+}
+
+@test "a differencing VHD without its parent: a clear error" {
+	need_shared
+	run -2 --separate-stderr triage-info "$TRIAGE_TEST_DATA/images/dfvfs/image-differential.vhd"
+	[[ "$stderr" == *"image-differential.vhd"*"parent"* ]]
+}
+
+@test "4096-byte sectors: -b 4096 finds the partition where mmls -b 4096 does" {
+	need_cmd losetup sfdisk mke2fs mmls
+	img="$BATS_TEST_TMPDIR/4k.img"
+	truncate -s 8M "$img"
+	loop=$(losetup -b 4096 -f --show "$img" 2>/dev/null) || skip "no loop devices here"
+	printf 'label: gpt\nstart=256, size=1024, type=linux\n' | sfdisk -q "$loop" >/dev/null 2>&1 || true
+	losetup -d "$loop"
+	mke2fs -q -t ext4 -E offset=$((256 * 4096)) "$img" 4096
+	run -0 --separate-stderr triage-info -b 4096 "$img"
+	[ "$(echo "$output" | jq -r 'select(.record=="image") | .sector_size')" = 4096 ]
+	[ "$(echo "$output" | jq -c 'select(.record=="filesystem") | [.offset, .fs]')" = '[1048576,"ext4"]' ]
+	[ "$(mmls -b 4096 "$img" | awk '$2 == "000" {print $3 * 4096}')" = 1048576 ]
+	run -2 --separate-stderr triage-info -b 1000 "$img"
+}
+
+@test "a live folder is a source with one 'dir' filesystem" {
+	d=$(scratch)
+	run -0 --separate-stderr triage-info "$d"
+	[ "$(echo "$output" | jq -r 'select(.record=="image") | .format')" = dir ]
+	[ "$(echo "$output" | jq -r 'select(.record=="filesystem") | .fs')" = dir ]
+}
+
+@test "-f forces a format; a wrong one fails cleanly" {
+	run -0 --separate-stderr triage-info -f raw "$DATA/ext4.img"
+	run -2 --separate-stderr triage-info -f ewf "$DATA/ext4.img"
+	[[ "$stderr" == *"ext4.img"* ]]
+	run -2 --separate-stderr triage-info -f qcow "$DATA/ext4.img"
+	[[ "$stderr" == *"unknown image format 'qcow'"* ]]
+}
+
+@test "the evidence is not modified" {
+	before=$(sha256sum "$DATA/mbr.E01" "$DATA/mbr.E02" "$DATA/ext4.img")
+	triage-info "$DATA/mbr.E01" "$DATA/ext4.img" >/dev/null
+	[ "$(sha256sum "$DATA/mbr.E01" "$DATA/mbr.E02" "$DATA/ext4.img")" = "$before" ]
+}
+
+@test "stdout to /dev/full exits 2" {
+	run -2 --separate-stderr bash -c 'triage-info "$DATA/mbr.img" > /dev/full'
+	[[ "$stderr" == *"cannot write"* ]]
+}
+
+@test "same input, byte-identical output" {
+	a=$(triage-info "$DATA/mbr.E01" "$DATA/fat32.img")
+	b=$(triage-info "$DATA/mbr.E01" "$DATA/fat32.img")
+	[ "$a" = "$b" ]
+}
+
+@test "key order is stable: record first, then identity keys" {
+	run -0 --separate-stderr triage-info "$DATA/mbr.img"
+	[ "$(echo "$output" | jq -r 'keys_unsorted[0:2] | join(",")' | sort -u)" = "record,source" ]
+	[ "$(echo "$output" | jq -c 'select(.record=="filesystem") | keys_unsorted' | head -1)" = '["record","source","volume","offset","fs","block_size","blocks","label","uuid"]' ]
+}

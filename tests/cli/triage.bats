@@ -1,0 +1,35 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+load helpers
+
+@test "triage --help lists the verbs" {
+	run -0 --separate-stderr triage --help
+	[[ "${lines[0]}" == "usage: triage "* ]]
+	for v in info walk acquire verify scan timeline extract report collect; do
+		[[ "$output" == *"  $v "* ]]
+	done
+}
+
+@test "triage --help matches its man page" {
+	assert_help_matches_man triage
+}
+
+@test "triage --version prints library versions" {
+	run -0 --separate-stderr triage --version
+	[[ "${lines[0]}" == "triage (triage) "* ]]
+	[[ "$output" == *"libtsk"* ]]
+}
+
+@test "triage info runs triage-info with the same arguments" {
+	need_fixtures
+	run -0 --separate-stderr triage info "$DATA/gpt.img"
+	[ "$output" = "$(triage-info "$DATA/gpt.img")" ]
+	run -2 --separate-stderr triage info --bogus
+	[[ "$stderr" == *"usage: triage-info"* ]]
+}
+
+@test "an unknown verb exits 2" {
+	run -2 --separate-stderr triage frobnicate
+	[[ "$stderr" == *"unknown verb 'frobnicate'"* ]]
+	run -2 --separate-stderr triage
+}
