@@ -8,7 +8,9 @@ AM_BATS_LOG_FLAGS = --tap
 AM_TESTS_ENVIRONMENT = \
 	TRIAGE_BUILDDIR='$(abs_top_builddir)'; TRIAGE_SRCDIR='$(abs_top_srcdir)'; \
 	PATH='$(abs_top_builddir)/cmd':"$$PATH"; \
-	export TRIAGE_BUILDDIR TRIAGE_SRCDIR PATH;
+	LSAN_OPTIONS="suppressions=$(abs_top_srcdir)/tests/lsan.supp:print_suppressions=0"; \
+	UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"; \
+	export TRIAGE_BUILDDIR TRIAGE_SRCDIR PATH LSAN_OPTIONS UBSAN_OPTIONS;
 
 UNIT_LDADD = libtriage/libtriage.la $(DEP_LIBS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
