@@ -1,2 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
-# Build wiring of triage-report (library sources, program, man page, tests).
+# Build wiring of triage-report and triage-collect (library sources,
+# programs, man pages, tests) and the `make demo` target.
+libtriage_libtriage_la_SOURCES += libtriage/custody.c
+triageinclude_HEADERS += libtriage/include/triage/custody.h
+
+check_PROGRAMS += tests/unit/test-custody
+TESTS += tests/unit/test-custody
+tests_unit_test_custody_SOURCES = tests/unit/test-custody.c tests/unit/check.h
+tests_unit_test_custody_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_custody_LDADD = $(UNIT_LDADD)

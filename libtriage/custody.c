@@ -1,0 +1,516 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The hash-chained custody log of a case folder: append and verify. */
+#include "internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "triage/custody.h"
+
+
+static void
+sha256_hex(const void *buf, size_t len, char out[TR_HASH_HEX_MAX])
+{
+	tr_hash *h;
+
+	out[0] = '\0';
+	if (tr_hash_new(&h, TR_HASH_SHA256, NULL) != TR_OK)
+		return;
+	tr_hash_update(h, buf, len);
+	tr_hash_final(h, NULL, NULL, out);
+	tr_hash_free(h);
+}
+
+/* Read a whole file into a NUL-terminated buffer; caller frees. */
+static int
+slurp(const char *path, char **out, size_t *len, tr_error *err)
+{
+	FILE *fp;
+	char *buf = NULL, *nbuf;
+	size_t n = 0, cap = 0, got;
+
+	*out = NULL;
+	if ((fp = fopen(path, "rb")) == NULL)
+		return tri_error_errno(err, errno == ENOENT ? TR_ENOTFOUND :
+		    TR_EIO, errno, "cannot open '%s'", path);
+	for (;;) {
+		if (cap - n < 65536) {
+			cap = cap == 0 ? 65536 + 1 : cap * 2;
+			if ((nbuf = realloc(buf, cap)) == NULL) {
+				free(buf);
+				fclose(fp);
+				return tri_error_set(err, TR_ENOMEM,
+				    "out of memory");
+			}
+			buf = nbuf;
+		}
+		got = fread(buf + n, 1, cap - n - 1, fp);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		free(buf);
+		fclose(fp);
+		return tri_error_errno(err, TR_EIO, EIO, "cannot read '%s'",
+		    path);
+	}
+	fclose(fp);
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return TR_OK;
+}
+
+int
+tr_custody_hash_file(const char *path, char sha256[TR_HASH_HEX_MAX],
+    uint64_t *size, tr_error *err)
+{
+	unsigned char buf[65536];
+	tr_hash *h = NULL;
+	uint64_t total = 0;
+	size_t got;
+	FILE *fp;
+	int rc;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return tri_error_errno(err, errno == ENOENT ? TR_ENOTFOUND :
+		    TR_EIO, errno, "cannot open '%s'", path);
+	if ((rc = tr_hash_new(&h, TR_HASH_SHA256, err)) != TR_OK)
+		goto out;
+	while ((got = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		tr_hash_update(h, buf, got);
+		total += got;
+	}
+	if (ferror(fp)) {
+		rc = tri_error_errno(err, TR_EIO, errno, "cannot read '%s'",
+		    path);
+		goto out;
+	}
+	tr_hash_final(h, NULL, NULL, sha256);
+	if (size != NULL)
+		*size = total;
+	rc = TR_OK;
+out:
+	tr_hash_free(h);
+	fclose(fp);
+	return rc;
+}
+
+static int
+safe_relpath(const char *p)
+{
+	const char *s = p, *e;
+	size_t n;
+
+	if (p == NULL || *p == '\0' || *p == '/')
+		return 0;
+	while (*s != '\0') {
+		e = strchr(s, '/');
+		n = e != NULL ? (size_t)(e - s) : strlen(s);
+		if (n == 0 || (n == 1 && s[0] == '.') ||
+		    (n == 2 && s[0] == '.' && s[1] == '.'))
+			return 0;
+		s += n;
+		if (*s == '/')
+			s++;
+	}
+	return 1;
+}
+
+int
+tr_custody_append(const char *case_dir, const tr_rec *entry,
+    char head[TR_HASH_HEX_MAX], tr_error *err)
+{
+	char path[4096], prev[TR_HASH_HEX_MAX], *buf = NULL, *line = NULL;
+	const char *last, *key;
+	json_t *rec = NULL, *val;
+	size_t len = 0, n, seq = 0, i;
+	int fd = -1, rc;
+
+	if (entry == NULL || !json_is_object(TRI_JSON(entry)))
+		return tri_error_set(err, TR_EINVAL,
+		    "custody entry is not an object");
+	snprintf(path, sizeof(path), "%s/%s", case_dir, TR_CUSTODY_LOG);
+	prev[0] = '\0';
+	rc = slurp(path, &buf, &len, err);
+	if (rc == TR_ENOTFOUND) {
+		len = 0;
+	} else if (rc != TR_OK) {
+		return rc;
+	} else if (len > 0) {
+		if (buf[len - 1] != '\n') {
+			rc = tri_error_set(err, TR_EFORMAT,
+			    "'%s': last line is unfinished", path);
+			goto out;
+		}
+		for (i = 0; i < len; i++)
+			if (buf[i] == '\n')
+				seq++;
+		buf[len - 1] = '\0';
+		last = strrchr(buf, '\n');
+		last = last != NULL ? last + 1 : buf;
+		sha256_hex(last, strlen(last), prev);
+	}
+	if ((rec = json_object()) == NULL ||
+	    json_object_set_new(rec, "record", json_string("custody")) != 0 ||
+	    json_object_set_new(rec, "seq", json_integer((json_int_t)seq +
+	    1)) != 0 || (prev[0] != '\0' && json_object_set_new(rec, "prev",
+	    json_string(prev)) != 0)) {
+		rc = tri_error_set(err, TR_ENOMEM, "out of memory");
+		goto out;
+	}
+	json_object_foreach(TRI_JSON(entry), key, val) {
+		if (strcmp(key, "record") == 0 || strcmp(key, "seq") == 0 ||
+		    strcmp(key, "prev") == 0)
+			continue;
+		if (json_object_set(rec, key, val) != 0) {
+			rc = tri_error_set(err, TR_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	if ((line = json_dumps(rec, JSON_COMPACT)) == NULL) {
+		rc = tri_error_set(err, TR_ENOMEM, "out of memory");
+		goto out;
+	}
+	n = strlen(line);
+	if (head != NULL)
+		sha256_hex(line, n, head);
+	line[n] = '\n';
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0644)) == -1 || write(fd, line, n + 1) != (ssize_t)(n + 1) ||
+	    fsync(fd) != 0) {
+		rc = tri_error_errno(err, TR_EIO, errno, "cannot write '%s'",
+		    path);
+		goto out;
+	}
+	rc = TR_OK;
+out:
+	if (fd != -1)
+		close(fd);
+	free(line);
+	free(buf);
+	json_decref(rec);
+	return rc;
+}
+
+static int
+add_one(json_t *outputs, const char *case_dir, const char *relpath,
+    tr_error *err)
+{
+	char path[4096], hex[TR_HASH_HEX_MAX];
+	uint64_t size;
+	json_t *o;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", case_dir, relpath);
+	if ((rc = tr_custody_hash_file(path, hex, &size, err)) != TR_OK)
+		return rc;
+	if ((o = json_object()) == NULL ||
+	    json_object_set_new(o, "path", json_string(relpath)) != 0 ||
+	    json_object_set_new(o, "size", json_integer((json_int_t)size)) !=
+	    0 || json_object_set_new(o, "sha256", json_string(hex)) != 0 ||
+	    json_array_append_new(outputs, o) != 0)
+		return tri_error_set(err, TR_ENOMEM, "out of memory");
+	return TR_OK;
+}
+
+typedef int (*visit_fn)(void *arg, const char *relpath, int isdir);
+
+/* Visit every entry below CASE/rel in byte order (no symlinks followed). */
+static int
+walk_tree(const char *case_dir, const char *rel, visit_fn fn, void *arg,
+    tr_error *err)
+{
+	char path[4096], sub[4096];
+	struct dirent **names = NULL;
+	struct stat st;
+	int n, i, rc = TR_OK;
+
+	snprintf(path, sizeof(path), "%s%s%s", case_dir, *rel ? "/" : "", rel);
+	if ((n = scandir(path, &names, NULL, alphasort)) < 0)
+		return tri_error_errno(err, TR_EIO, errno,
+		    "cannot list '%s'", path);
+	for (i = 0; i < n; i++) {
+		const char *d = names[i]->d_name;
+
+		if (rc != TR_OK || strcmp(d, ".") == 0 || strcmp(d, "..") == 0)
+			continue;
+		if (snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "",
+		    d) >= (int)sizeof(sub) || snprintf(path, sizeof(path),
+		    "%s/%s", case_dir, sub) >= (int)sizeof(path)) {
+			rc = tri_error_set(err, TR_EIO, "path too long in '%s'",
+			    case_dir);
+			continue;
+		}
+		if (lstat(path, &st) != 0) {
+			rc = tri_error_errno(err, TR_EIO, errno,
+			    "cannot stat '%s'", path);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if ((rc = fn(arg, sub, 1)) == TR_OK)
+				rc = walk_tree(case_dir, sub, fn, arg, err);
+		} else {
+			rc = fn(arg, sub, 0);
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+struct add_ctx {
+	json_t		*outputs;
+	const char	*case_dir;
+	tr_error	*err;
+};
+
+static int
+add_visit(void *arg, const char *relpath, int isdir)
+{
+	struct add_ctx *c = arg;
+	char path[4096];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", c->case_dir, relpath);
+	if (isdir || lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return TR_OK;
+	return add_one(c->outputs, c->case_dir, relpath, c->err);
+}
+
+int
+tr_custody_add_output(tr_rec *entry, const char *case_dir,
+    const char *relpath, tr_error *err)
+{
+	char path[4096];
+	struct add_ctx c;
+	struct stat st;
+	json_t *outputs;
+
+	if (!safe_relpath(relpath))
+		return tri_error_set(err, TR_EINVAL,
+		    "output path '%s' is not relative to the case folder",
+		    relpath != NULL ? relpath : "");
+	outputs = json_object_get(TRI_JSON(entry), "outputs");
+	if (outputs == NULL) {
+		if ((outputs = json_array()) == NULL ||
+		    json_object_set_new(TRI_JSON(entry), "outputs",
+		    outputs) != 0)
+			return tri_error_set(err, TR_ENOMEM, "out of memory");
+	}
+	snprintf(path, sizeof(path), "%s/%s", case_dir, relpath);
+	if (stat(path, &st) != 0)
+		return tri_error_errno(err, errno == ENOENT ? TR_ENOTFOUND :
+		    TR_EIO, errno, "cannot stat '%s'", path);
+	if (!S_ISDIR(st.st_mode))
+		return add_one(outputs, case_dir, relpath, err);
+	c.outputs = outputs;
+	c.case_dir = case_dir;
+	c.err = err;
+	return walk_tree(case_dir, relpath, add_visit, &c, err);
+}
+
+struct verify_ctx {
+	const char	*case_dir;
+	json_t		*expect;	/* path -> {sha256, size, line, step} */
+	tr_custody_problem_fn fn;
+	void		*arg;
+	size_t		problems;
+};
+
+static void
+problem(struct verify_ctx *v, const char *fmt, ...) TRI_PRINTF(2, 3);
+
+static void
+problem(struct verify_ctx *v, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	v->problems++;
+	if (v->fn != NULL)
+		v->fn(v->arg, msg);
+}
+
+/* Apply one entry's "removed" and "outputs" to the expected files. */
+static void
+replay(struct verify_ctx *v, json_t *rec, size_t lineno)
+{
+	json_t *arr, *o, *want;
+	const char *p, *sha, *step;
+	size_t i;
+
+	step = json_string_value(json_object_get(rec, "step"));
+	arr = json_object_get(rec, "removed");
+	json_array_foreach(arr, i, o) {
+		if ((p = json_string_value(o)) != NULL)
+			json_object_del(v->expect, p);
+	}
+	arr = json_object_get(rec, "outputs");
+	json_array_foreach(arr, i, o) {
+		p = json_string_value(json_object_get(o, "path"));
+		sha = json_string_value(json_object_get(o, "sha256"));
+		if (p == NULL || sha == NULL || !safe_relpath(p) ||
+		    strcmp(p, TR_CUSTODY_LOG) == 0) {
+			problem(v, "%s line %zu: output %zu is not a file of the "
+			    "case folder with a sha256", TR_CUSTODY_LOG,
+			    lineno, i + 1);
+			continue;
+		}
+		want = json_pack("{s:s, s:O, s:I, s:s}", "sha256", sha,
+		    "size", json_object_get(o, "size"), "line",
+		    (json_int_t)lineno, "step", step != NULL ? step : "?");
+		if (want != NULL)
+			json_object_set_new(v->expect, p, want);
+	}
+}
+
+static void
+check_chain(struct verify_ctx *v, char *buf, size_t len, size_t *entries,
+    char head[TR_HASH_HEX_MAX])
+{
+	char prevhash[TR_HASH_HEX_MAX] = "";
+	char *line = buf, *nl;
+	size_t lineno = 0;
+	json_error_t jerr;
+	json_t *rec;
+	json_int_t seq;
+	const char *prev;
+
+	while (line < buf + len) {
+		if ((nl = memchr(line, '\n', (size_t)(buf + len - line))) ==
+		    NULL) {
+			nl = buf + len;
+			problem(v, "%s line %zu: unfinished line (the log was cut)",
+			    TR_CUSTODY_LOG, lineno + 1);
+		}
+		*nl = '\0';
+		lineno++;
+		rec = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
+		if (!json_is_object(rec) || strcmp(json_string_value(
+		    json_object_get(rec, "record")) != NULL ?
+		    json_string_value(json_object_get(rec, "record")) : "",
+		    "custody") != 0) {
+			problem(v, "%s line %zu: not a custody entry",
+			    TR_CUSTODY_LOG, lineno);
+		} else {
+			seq = json_integer_value(json_object_get(rec, "seq"));
+			if (seq != (json_int_t)lineno)
+				problem(v, "%s line %zu: entry number %" PRId64
+				    " where %zu was expected (entries removed, "
+				    "inserted or reordered)", TR_CUSTODY_LOG,
+				    lineno, (int64_t)seq, lineno);
+			prev = json_string_value(json_object_get(rec, "prev"));
+			if (lineno == 1 && prev != NULL)
+				problem(v, "%s line 1: the first entry points "
+				    "back to an earlier one (entries removed "
+				    "before it)", TR_CUSTODY_LOG);
+			else if (lineno > 1 && (prev == NULL ||
+			    strcmp(prev, prevhash) != 0))
+				problem(v, "%s line %zu: hash chain broken: "
+				    "'prev' is not the SHA-256 of line %zu (an "
+				    "entry was changed, removed, inserted or "
+				    "moved)", TR_CUSTODY_LOG, lineno,
+				    lineno - 1);
+			replay(v, rec, lineno);
+		}
+		json_decref(rec);
+		sha256_hex(line, strlen(line), prevhash);
+		line = nl + 1;
+	}
+	if (entries != NULL)
+		*entries = lineno;
+	if (head != NULL)
+		snprintf(head, TR_HASH_HEX_MAX, "%s", prevhash);
+}
+
+static void
+check_expected(struct verify_ctx *v)
+{
+	char path[4096], hex[TR_HASH_HEX_MAX];
+	const char *p, *want, *step;
+	json_int_t line, wsize;
+	uint64_t size;
+	tr_error e;
+	json_t *o;
+	int rc;
+
+	json_object_foreach(v->expect, p, o) {
+		want = json_string_value(json_object_get(o, "sha256"));
+		step = json_string_value(json_object_get(o, "step"));
+		line = json_integer_value(json_object_get(o, "line"));
+		wsize = json_integer_value(json_object_get(o, "size"));
+		snprintf(path, sizeof(path), "%s/%s", v->case_dir, p);
+		rc = tr_custody_hash_file(path, hex, &size, &e);
+		if (rc == TR_ENOTFOUND)
+			problem(v, "'%s' (line %" PRId64 ", step %s): deleted",
+			    p, (int64_t)line, step);
+		else if (rc != TR_OK)
+			problem(v, "'%s' (line %" PRId64 ", step %s): %s", p,
+			    (int64_t)line, step, e.msg);
+		else if (strcmp(hex, want) != 0 ||
+		    (json_is_integer(json_object_get(o, "size")) &&
+		    (uint64_t)wsize != size))
+			problem(v, "'%s' (line %" PRId64 ", step %s): changed: "
+			    "%" PRIu64 " bytes with SHA-256 %s, the log says "
+			    "%" PRId64 " bytes with %s", p, (int64_t)line, step,
+			    size, hex, (int64_t)wsize, want);
+	}
+}
+
+static int
+added_visit(void *arg, const char *relpath, int isdir)
+{
+	struct verify_ctx *v = arg;
+
+	if (isdir || strcmp(relpath, TR_CUSTODY_LOG) == 0 ||
+	    json_object_get(v->expect, relpath) != NULL)
+		return TR_OK;
+	problem(v, "'%s': added: not in the custody log", relpath);
+	return TR_OK;
+}
+
+int
+tr_custody_verify(const char *case_dir, tr_custody_problem_fn fn, void *arg,
+    size_t *problems, size_t *entries, char head[TR_HASH_HEX_MAX],
+    tr_error *err)
+{
+	struct verify_ctx v;
+	char path[4096], *buf = NULL;
+	size_t len;
+	int rc;
+
+	if (problems != NULL)
+		*problems = 0;
+	snprintf(path, sizeof(path), "%s/%s", case_dir, TR_CUSTODY_LOG);
+	if ((rc = slurp(path, &buf, &len, err)) != TR_OK)
+		return rc;
+	memset(&v, 0, sizeof(v));
+	v.case_dir = case_dir;
+	v.fn = fn;
+	v.arg = arg;
+	if ((v.expect = json_object()) == NULL) {
+		free(buf);
+		return tri_error_set(err, TR_ENOMEM, "out of memory");
+	}
+	check_chain(&v, buf, len, entries, head);
+	check_expected(&v);
+	rc = walk_tree(case_dir, "", added_visit, &v, err);
+	json_decref(v.expect);
+	free(buf);
+	if (problems != NULL)
+		*problems = v.problems;
+	return rc;
+}
