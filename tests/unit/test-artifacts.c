@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests: ForensicArtifacts definitions and path expansion (artifacts.c). */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "triage/triage.h"
+#include "triage/artifacts.h"
+
+static unsigned notes;
+
+static void
+count_note(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+	notes++;
+}
+
+static char *
+write_tmp(const char *text)
+{
+	static char path[64];
+	FILE *fp;
+	int fd;
+
+	strcpy(path, "/tmp/test-artifacts.XXXXXX");
+	CHECK((fd = mkstemp(path)) >= 0);
+	CHECK((fp = fdopen(fd, "w")) != NULL);
+	fputs(text, fp);
+	fclose(fp);
+	return path;
+}
+
+static void
+test_artifacts_load(void)
+{
+	tr_artifacts *set;
+	tr_error err;
+	tr_rec *r;
+	char *p, *dump;
+
+	CHECK_STATUS(tr_artifacts_new(&set, &err), TR_OK);
+	p = write_tmp("name: A\ndoc: one\nsources:\n- type: FILE\n"
+	    "  attributes: {paths: ['/x/*'], separator: '/'}\n"
+	    "- type: REGISTRY_KEY\n  attributes: {keys: ['HKLM\\x']}\n"
+	    "supported_os: [Linux]\n---\nname: G\nsources:\n"
+	    "- type: ARTIFACT_GROUP\n  attributes: {names: [A, Missing]}\n"
+	    "---\nname: A\ndoc: duplicate\n");
+	notes = 0;
+	CHECK_STATUS(tr_artifacts_load(set, p, count_note, NULL, &err), TR_OK);
+	CHECK(notes == 2);	/* REGISTRY_KEY skipped, duplicate A */
+	CHECK(tr_artifacts_count(set) == 2);
+	CHECK(tr_artifacts_has(set, "A") && tr_artifacts_has(set, "g"));
+	CHECK(!tr_artifacts_has(set, "Missing"));
+	CHECK((r = tr_artifacts_record(set, 0)) != NULL);
+	CHECK((dump = tr_rec_dump(r)) != NULL);
+	CHECK_CONTAINS(dump, "{\"record\":\"artifact\",\"name\":\"A\",\"doc\":\"one\","
+	    "\"supported_os\":[\"Linux\"],\"sources\":[{\"type\":\"FILE\","
+	    "\"paths\":[\"/x/*\"]}],\"skipped\":[\"REGISTRY_KEY\"],"
+	    "\"definitions\":\"" );
+	free(dump);
+	tr_rec_free(r);
+	unlink(p);
+
+	/* YAML error: file, line and column. */
+	p = write_tmp("name: B\nsources: [\n  - {type: FILE\n");
+	CHECK_STATUS(tr_artifacts_load(set, p, NULL, NULL, &err), TR_EFORMAT);
+	CHECK_CONTAINS(err.msg, p);
+	CHECK_CONTAINS(err.msg, "line ");
+	unlink(p);
+	/* No name. */
+	p = write_tmp("doc: nameless\n");
+	CHECK_STATUS(tr_artifacts_load(set, p, NULL, NULL, &err), TR_EFORMAT);
+	CHECK_CONTAINS(err.msg, "without a name");
+	unlink(p);
+	CHECK_STATUS(tr_artifacts_load(set, "/no/such.yaml", NULL, NULL, &err),
+	    TR_ENOTFOUND);
+	CHECK_CONTAINS(err.msg, "/no/such.yaml");
+	CHECK_STATUS(tr_artifacts_load_dir(set, "/no/such", NULL, NULL, &err),
+	    TR_ENOTFOUND);
+	tr_artifacts_free(set);
+}
+
+static void
+test_artifacts_ours(void)
+{
+	tr_artifacts *set;
+	tr_error err;
+
+	CHECK_STATUS(tr_artifacts_new(&set, &err), TR_OK);
+	notes = 0;
+	CHECK_STATUS(tr_artifacts_load_dir(set, TRIAGE_SRCDIR "/rules/artifacts",
+	    count_note, NULL, &err), TR_OK);
+	CHECK(notes == 0);
+	CHECK(tr_artifacts_has(set, "windows-triage"));
+	CHECK(tr_artifacts_has(set, "linux-triage"));
+	CHECK(tr_artifacts_has(set, "macos-triage"));
+	tr_artifacts_free(set);
+}
+
+/* Expansion on the sample image's two filesystems. */
+static void
+test_artifacts_expand(void)
+{
+	const char *img = TRIAGE_SRCDIR "/tests/data/sample.img";
+	const char *lin[] = { "TriageLinuxShellHistory" };
+	const char *win[] = { "TriageWindowsPowerShellHistory",
+	    "TriageWindowsEventLogs" };
+	tr_artifacts *set;
+	tr_source *src;
+	tr_layout *l;
+	tr_fs *fs;
+	tr_artifact_paths *p;
+	tr_error err;
+	size_t i;
+	int carol = 0, bob = 0, evtx = 0;
+
+	if (access(img, R_OK) != 0)
+		SKIP("no sample.img");
+	CHECK_STATUS(tr_artifacts_new(&set, &err), TR_OK);
+	CHECK_STATUS(tr_artifacts_load_dir(set, TRIAGE_SRCDIR "/rules/artifacts",
+	    NULL, NULL, &err), TR_OK);
+	CHECK_STATUS(tr_source_open(&src, img, NULL, 0, &err), TR_OK);
+	CHECK_STATUS(tr_source_layout(src, &l, NULL, NULL, &err), TR_OK);
+	CHECK(l->nfs == 2);
+	CHECK_STATUS(tr_fs_open(&fs, src, &l->fs[0], &err), TR_OK);
+	CHECK_STATUS(tr_artifacts_expand(set, lin, 1, fs, NULL, NULL, &p, &err),
+	    TR_OK);
+	for (i = 0; i < tr_artifact_paths_count(p); i++) {
+		if (strcmp(tr_artifact_paths_glob(p, i),
+		    "/srv/carol/.zsh_history") == 0)
+			carol = 1;
+		CHECK_STR(tr_artifact_paths_name(p, i),
+		    "TriageLinuxShellHistory");
+	}
+	CHECK(carol);
+	tr_artifact_paths_free(p);
+	CHECK_STATUS(tr_artifacts_expand(set, (const char *[]){ "nope" }, 1, fs,
+	    NULL, NULL, &p, &err), TR_ENOTFOUND);
+	CHECK_CONTAINS(err.msg, "unknown artifact 'nope'");
+	tr_fs_close(fs);
+	CHECK_STATUS(tr_fs_open(&fs, src, &l->fs[1], &err), TR_OK);
+	CHECK_STATUS(tr_artifacts_expand(set, win, 2, fs, NULL, NULL, &p, &err),
+	    TR_OK);
+	for (i = 0; i < tr_artifact_paths_count(p); i++) {
+		const char *g = tr_artifact_paths_glob(p, i);
+		if (strcmp(g, "/Users/Bob/AppData/Roaming/Microsoft/Windows/"
+		    "PowerShell/PSReadLine/ConsoleHost_history.txt") == 0)
+			bob = 1;
+		if (strcmp(g, "/Windows/System32/winevt/Logs/*.evtx") == 0)
+			evtx = 1;
+	}
+	CHECK(bob && evtx);
+	tr_artifact_paths_free(p);
+	tr_fs_close(fs);
+	tr_layout_free(l);
+	tr_source_close(src);
+	tr_artifacts_free(set);
+}
+
+int
+main(void)
+{
+	test_artifacts_load();
+	test_artifacts_ours();
+	test_artifacts_expand();
+	return 0;
+}
