@@ -301,24 +301,56 @@ fail:
 	return tri_error_set(err, rc, "out of memory");
 }
 
-int
-tr_artifacts_load(tr_artifacts *set, const char *path, tr_warn_fn note,
-    void *note_arg, tr_error *err)
+/*
+ * PyYAML, which the ForensicArtifacts project checks its files with, reads
+ * "{paths:['x']}" (no space after ':' in a flow mapping); libyaml does not.
+ * Insert the space after a ':' outside quotes that is followed by a flow
+ * opener or a quote.  Returns a new buffer or NULL.
+ */
+static char *
+pyyaml_compat(const char *text, size_t len, size_t *outlen)
+{
+	char *out = malloc(len * 2 + 1), *o = out, q = 0;
+	size_t i;
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		char c = text[i];
+		*o++ = c;
+		if (q != 0) {
+			if (c == q)
+				q = 0;
+			continue;
+		}
+		if (c == '\'' || c == '"')
+			q = c;
+		else if (c == '#' && (i == 0 || text[i - 1] == ' ' ||
+		    text[i - 1] == '\n'))
+			while (i + 1 < len && text[i + 1] != '\n')
+				*o++ = text[++i];
+		else if (c == ':' && i + 1 < len && strchr("[{'\"",
+		    text[i + 1]) != NULL && text[i + 1] != '\0')
+			*o++ = ' ';
+	}
+	*o = '\0';
+	*outlen = (size_t)(o - out);
+	return out;
+}
+
+/* Parse every document; with set == NULL only check the syntax. */
+static int
+parse_all(tr_artifacts *set, const char *text, size_t len, const char *path,
+    tr_warn_fn note, void *note_arg, tr_error *err)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
-	FILE *fp;
-	int rc = TR_OK, done = 0;
+	int rc = TR_OK;
 
-	if ((fp = fopen(path, "rb")) == NULL)
-		return tri_error_errno(err, errno == ENOENT ? TR_ENOTFOUND :
-		    TR_EIO, errno, "cannot open definitions '%s'", path);
-	if (!yaml_parser_initialize(&parser)) {
-		fclose(fp);
+	if (!yaml_parser_initialize(&parser))
 		return tri_error_set(err, TR_ENOMEM, "out of memory");
-	}
-	yaml_parser_set_input_file(&parser, fp);
-	while (!done) {
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	for (;;) {
 		if (!yaml_parser_load(&parser, &doc)) {
 			rc = tri_error_set(err, TR_EFORMAT,
 			    "cannot read definitions '%s' line %lu column %lu:"
@@ -329,19 +361,74 @@ tr_artifacts_load(tr_artifacts *set, const char *path, tr_warn_fn note,
 			    "YAML error");
 			break;
 		}
-		if (yaml_document_get_root_node(&doc) == NULL)
-			done = 1;
-		else
+		if (yaml_document_get_root_node(&doc) == NULL) {
+			yaml_document_delete(&doc);
+			break;
+		}
+		if (set != NULL)
 			rc = load_doc(set, &doc, path, note, note_arg, err);
 		yaml_document_delete(&doc);
 		if (rc != TR_OK)
 			break;
 	}
 	yaml_parser_delete(&parser);
-	if (ferror(fp) && rc == TR_OK)
+	return rc;
+}
+
+int
+tr_artifacts_load(tr_artifacts *set, const char *path, tr_warn_fn note,
+    void *note_arg, tr_error *err)
+{
+	FILE *fp;
+	char *text = NULL, *fixed = NULL, *p;
+	size_t len = 0, cap = 0, n, flen;
+	int rc;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return tri_error_errno(err, errno == ENOENT ? TR_ENOTFOUND :
+		    TR_EIO, errno, "cannot open definitions '%s'", path);
+	for (;;) {
+		if (len + 65536 > cap) {
+			cap = cap ? cap * 2 : 65536 * 2;
+			if (cap > (64u << 20) || (p = realloc(text, cap)) ==
+			    NULL) {
+				free(text);
+				fclose(fp);
+				return tri_error_set(err, TR_EFORMAT,
+				    "definitions '%s' are too large", path);
+			}
+			text = p;
+		}
+		n = fread(text + len, 1, cap - len - 1, fp);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(fp)) {
 		rc = tri_error_errno(err, TR_EIO, errno,
 		    "cannot read definitions '%s'", path);
+		fclose(fp);
+		free(text);
+		return rc;
+	}
 	fclose(fp);
+	text[len] = '\0';
+	if (parse_all(NULL, text, len, path, NULL, NULL, err) != TR_OK) {
+		fixed = pyyaml_compat(text, len, &flen);
+		if (fixed != NULL && parse_all(NULL, fixed, flen, path, NULL,
+		    NULL, NULL) == TR_OK) {
+			notef(note, note_arg, "'%s': read with a space added "
+			    "after ':' in flow mappings (%s)", path,
+			    err != NULL ? err->msg : "YAML error");
+			free(text);
+			text = fixed;
+			len = flen;
+			fixed = NULL;
+		}
+	}
+	rc = parse_all(set, text, len, path, note, note_arg, err);
+	free(fixed);
+	free(text);
 	return rc;
 }
 

@@ -205,8 +205,9 @@ tr_extract_open(tr_extract **out, const char *dir, unsigned flags,
 	}
 	x->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (x->dirfd < 0) {
-		rc = tri_error_errno(err, errno == ELOOP ? TR_EINVAL : TR_EIO,
-		    errno, "cannot open output folder '%s'", dir);
+		rc = tri_error_errno(err, errno == ELOOP || errno == ENOTDIR ?
+		    TR_EINVAL : TR_EIO, errno, "cannot open output folder '%s'",
+		    dir);
 		goto fail;
 	}
 	if (!(flags & TR_EXTRACT_FORCE) && !dir_empty(x->dirfd)) {

@@ -299,8 +299,8 @@ build_hostile() {
     echo 'lower' > "$s/readme.txt"
     mkext ext2 "$img" 1024 "$s" 2e3f0b1a-0000-4000-8000-00000000ba0d \
         5eed0000-0000-4000-8000-00000000ba0d hostile 64
-    # 20 nested folders named with 80 bytes 0x01 each: /deep/.../bottom.txt is 1640 bytes in
-    # the image (TSK walks paths up to 4096 bytes) but 4880 once percent-encoded (> PATH_MAX).
+    # 20 nested folders named with 80 bytes 0x01 each: /deep/.../bottom.txt is 1636 bytes in
+    # the image (TSK walks paths up to 4096 bytes) but 4836 once percent-encoded (> PATH_MAX).
     deepname=$(printf 'P%.0s' $(seq 1 80))
     {
         echo 'mkdir deep'
