@@ -1,0 +1,3 @@
+# packet parsing helper
+from impacket import ImpactDecoder
+decoder = ImpactDecoder.EthDecoder()

@@ -1,0 +1,2 @@
+# test sample
+from impacket.examples.secretsdump import LocalOperations, NTDSHashes, LSASecrets

@@ -1,0 +1,2 @@
+# administrators: block Invoke-Mimikatz with AMSI
+Get-Process | Where-Object { $_.CPU -gt 100 }

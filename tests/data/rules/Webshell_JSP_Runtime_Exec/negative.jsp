@@ -1,0 +1,5 @@
+<%@ page import="java.util.*" %>
+<%
+  String user = request.getParameter("user");
+  out.println("Hello " + user);
+%>
