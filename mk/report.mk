@@ -9,3 +9,10 @@ TESTS += tests/unit/test-custody
 tests_unit_test_custody_SOURCES = tests/unit/test-custody.c tests/unit/check.h
 tests_unit_test_custody_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_custody_LDADD = $(UNIT_LDADD)
+
+libtriage_libtriage_la_SOURCES += libtriage/report.c
+triageinclude_HEADERS += libtriage/include/triage/report.h
+
+bin_PROGRAMS += cmd/triage-report
+cmd_triage_report_SOURCES = cmd/triage-report.c
+cmd_triage_report_LDADD = $(CLI_LDADD)
