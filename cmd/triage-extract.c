@@ -578,8 +578,10 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (listing || c.artifacts.n > 0 || defs.n > 0)
 		c.defs = load_definitions(&defs);
-	if (listing)
-		return list_definitions(c.defs, unbuffered);
+	if (listing) {
+		status = list_definitions(c.defs, unbuffered);
+		goto out;
+	}
 	if (outdir == NULL)
 		cli_usage_error(USAGE, "no output folder given (-o)");
 	for (i = 0; i < c.artifacts.n; i++)
@@ -600,7 +602,8 @@ main(int argc, char *argv[])
 		check_output(outdir, argv[i]);
 	if (tr_extract_open(&c.x, outdir, flags, &err) != TR_OK) {
 		cli_error("%s", err.msg);
-		return CLI_EXIT_TROUBLE;
+		status = CLI_EXIT_TROUBLE;
+		goto out;
 	}
 	c.out = cli_open_output(unbuffered);
 	c.status = status;
@@ -612,10 +615,7 @@ main(int argc, char *argv[])
 		if (run_source(&c, w[i].source, format, (unsigned)ss) !=
 		    CLI_EXIT_OK)
 			c.status = CLI_EXIT_TROUBLE;
-		list_free(&w[i].keys);
-		free(w[i].source);
 	}
-	free(w);
 	if (tr_extract_close(c.x, &err) != TR_OK) {
 		cli_error("%s", err.msg);
 		c.status = CLI_EXIT_TROUBLE;
@@ -623,10 +623,17 @@ main(int argc, char *argv[])
 	status = c.status;
 	if (status == CLI_EXIT_OK && tr_jsonl_count(c.out) == 0)
 		status = CLI_EXIT_NONE;
+	status = cli_close_output(c.out, status);
+out:
+	for (i = 0; i < nw; i++) {
+		list_free(&w[i].keys);
+		free(w[i].source);
+	}
+	free(w);
 	list_free(&c.artifacts);
 	list_free(&c.globs);
 	list_free(&c.inodes);
 	list_free(&defs);
 	tr_artifacts_free(c.defs);
-	return cli_close_output(c.out, status);
+	return status;
 }
