@@ -1092,7 +1092,7 @@ tr_timeline_add_file(tr_timeline *tl, FILE *fp, const char *name,
 		if (blank(line, (size_t)n))
 			continue;
 		if (kind == 0)
-			kind = line[0] == '{' ? 'j' : 'b';
+			kind = line[0] == '{' || line[0] == '[' ? 'j' : 'b';
 		if (kind == 'b' && line[0] == '#')
 			continue;
 		if ((rc = tr_timeline_add_line(tl, kind, line, (size_t)n,

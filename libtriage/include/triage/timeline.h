@@ -75,7 +75,7 @@ TR_API void tr_timeline_free(tr_timeline *tl);	/* NULL is a no-op */
 /*
  * Read every line of fp, named name in messages ("<stdin>", a path).  The
  * kind of input is found from its first line that is not blank or a '#'
- * comment: '{' starts JSON Lines (file, event and hit records; other kinds
+ * comment: '{' or '[' starts JSON Lines (file, event and hit records; other kinds
  * are counted in stats.ignored), anything else must be a TSK bodyfile.
  * A bad line is TR_EFORMAT naming the input and line number, e.g.
  * "'x.body' line 7: not a bodyfile line: ...", unless opts.skip_bad: then
