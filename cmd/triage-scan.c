@@ -266,6 +266,22 @@ emit(const tr_hit_addr *a, const tr_rec *match)
 }
 
 static void
+scan_error(const struct item *it, const tr_error *err)
+{
+	if (err->code == TR_EIO)
+		cli_error("%s", err->msg);	/* names inode, source, offset */
+	else if (it->sc->live == 2)
+		cli_error("cannot scan '%s': %s", it->sc->arg, err->msg);
+	else if (it->inode != NULL && !it->sc->live)
+		cli_error("cannot scan '%s' (inode %s) in '%s': %s", it->path,
+		    it->inode, it->sc->label, err->msg);
+	else
+		cli_error("cannot scan '%s' in '%s': %s", it->path,
+		    it->sc->label, err->msg);
+	count(&nerrors);
+}
+
+static void
 scan_file(struct worker *w, struct item *it)
 {
 	const tr_fs_info *fi = NULL;
@@ -288,15 +304,18 @@ scan_file(struct worker *w, struct item *it)
 	rc = tr_file_open(&f, fs, it->sc->live ? NULL : it->inode,
 	    it->sc->live || it->inode == NULL ? it->path : NULL, &err);
 	if (rc != TR_OK) {
-		cli_error("cannot scan '%s' in '%s': %s", it->path,
-		    it->sc->label, err.msg);
-		count(&nerrors);
+		scan_error(it, &err);
 		return;
 	}
 	if (tr_file_size(f) > O->max_size) {
-		cli_warn("skipped '%s' in '%s': %" PRIu64 " bytes, over "
-		    "--max-size %" PRIu64, it->path, it->sc->label,
-		    tr_file_size(f), O->max_size);
+		if (it->sc->live == 2)
+			cli_warn("skipped '%s': %" PRIu64 " bytes, over "
+			    "--max-size %" PRIu64, it->sc->arg,
+			    tr_file_size(f), O->max_size);
+		else
+			cli_warn("skipped '%s' in '%s': %" PRIu64 " bytes, "
+			    "over --max-size %" PRIu64, it->path,
+			    it->sc->label, tr_file_size(f), O->max_size);
 		tr_file_close(f);
 		return;
 	}
@@ -306,12 +325,7 @@ scan_file(struct worker *w, struct item *it)
 	t.deleted = it->deleted;
 	rc = tr_scanner_scan_file(w->scanner, f, &t, &m, sha, &err);
 	if (rc != TR_OK) {
-		if (rc == TR_EIO)
-			cli_error("%s", err.msg);
-		else
-			cli_error("cannot scan '%s' in '%s': %s", it->path,
-			    it->sc->label, err.msg);
-		count(&nerrors);
+		scan_error(it, &err);
 		tr_file_close(f);
 		return;
 	}
