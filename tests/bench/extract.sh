@@ -2,7 +2,7 @@
 # extract.sh -- benchmark: triage-extract -p '**' against tsk_recover -a on the same image.
 #
 # Usage: tests/bench/extract.sh [IMAGE [SIZE_MIB]]
-#   Without IMAGE, builds a bare ext4 image of SIZE_MIB (default 64) holding ~2000 files of
+#   Without IMAGE, builds a bare ext4 image of SIZE_MIB (default 128) holding ~2000 files of
 #   mixed sizes (pseudo-random, deterministic) in a temp folder.  Prints wall times of both
 #   tools (best of 3), the ratio, and checks that both copied the same bytes.
 # Needs: triage-extract on PATH (or TRIAGE_BUILDDIR), tsk_recover, mke2fs, openssl.
@@ -14,7 +14,7 @@ trap 'rm -rf "$work"' EXIT
 
 img=${1:-}
 if [ -z "$img" ]; then
-    mib=${2:-64}
+    mib=${2:-128}
     mkdir -p "$work/src"
     i=0
     while [ $i -lt 2000 ]; do
@@ -32,11 +32,13 @@ if [ -z "$img" ]; then
 fi
 
 best() { # prints the best wall time of 3 runs of "$@" (seconds, 3 decimals)
-    local t b=999999 k
+    local b=999999 k s e
     for k in 1 2 3; do
         rm -rf "$work/out"
-        t=$( { /usr/bin/time -f %e "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-        b=$(awk -v a="$t" -v b="$b" 'BEGIN { print (a < b) ? a : b }')
+        s=$(date +%s.%N)
+        "$@" >/dev/null 2>&1 || true
+        e=$(date +%s.%N)
+        b=$(awk -v s="$s" -v e="$e" -v b="$b" 'BEGIN { t = e - s; printf "%.3f", (t < b) ? t : b }')
     done
     echo "$b"
 }
