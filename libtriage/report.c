@@ -1188,8 +1188,12 @@ write_chart(struct out *o, const tr_report *r)
 		goto out;
 	memcpy(ts, r->ts, r->nts * sizeof(*ts));
 	qsort(ts, r->nts, sizeof(*ts), cmp_i64);
-	lo = ts[r->nts / 200];
-	hi = ts[r->nts - 1 - r->nts / 200];
+	/* Leave out outliers (1980 FAT dates, far-future garbage). */
+	lo = ts[r->nts / 4];
+	hi = ts[(r->nts - 1) * 3 / 4];
+	w = (hi - lo) * 3 + 86400;
+	lo = ts[0] > lo - w ? ts[0] : lo - w;
+	hi = ts[r->nts - 1] < hi + w ? ts[r->nts - 1] : hi + w;
 	for (wi = 0; wi < sizeof(widths) / sizeof(widths[0]); wi++) {
 		w = widths[wi];
 		start = lo - ((lo % w) + w) % w;
@@ -1331,7 +1335,8 @@ write_context(struct out *o, const tr_report *r)
 			td(o, "mono nw");
 			if (o->md && rules[0] != '\0')
 				put(o, "\xe2\x96\xb6 ");
-			esc_key(o, e, "datetime");
+			esc_key(o, e, sget(e, "time") != NULL ? "time" :
+			    "datetime");
 			tdx(o);
 			cell(o, NULL, sget(e, "timestamp_desc"));
 			cell(o, "path", sget(e, "path") != NULL ?

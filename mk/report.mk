@@ -16,3 +16,11 @@ triageinclude_HEADERS += libtriage/include/triage/report.h
 bin_PROGRAMS += cmd/triage-report
 cmd_triage_report_SOURCES = cmd/triage-report.c
 cmd_triage_report_LDADD = $(CLI_LDADD)
+
+bin_PROGRAMS += cmd/triage-collect
+cmd_triage_collect_SOURCES = cmd/triage-collect.c
+cmd_triage_collect_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DTR_PKGDATADIR='"$(pkgdatadir)"' \
+	-DTR_ABS_SRCDIR='"$(abs_top_srcdir)"' \
+	-DTR_ABS_BUILDDIR='"$(abs_top_builddir)"'
+cmd_triage_collect_LDADD = $(CLI_LDADD)
