@@ -7,6 +7,7 @@
  *   TRIAGE_FAULT_RANGES=off+len,...    failing byte ranges (decimal)
  *   TRIAGE_FAULT_TRANSIENT=n           each range fails only its first n hits
  *   TRIAGE_FAULT_LOG=path              append "offset len ok|EIO" per read
+ *   TRIAGE_FAULT_DELAY_US=n            sleep n microseconds per read (slow disk)
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -33,6 +34,7 @@ static struct {
 } ranges[MAXR];
 static int nranges;
 static long transient = -1;
+static long delay_us;
 
 static ssize_t (*real_pread)(int, void *, size_t, off_t);
 static ssize_t (*real_pread64)(int, void *, size_t, off_t);
@@ -58,6 +60,8 @@ load(void)
 		fino = st.st_ino;
 		have_file = 1;
 	}
+	if ((t = getenv("TRIAGE_FAULT_DELAY_US")) != NULL)
+		delay_us = strtol(t, NULL, 10);
 	if ((t = getenv("TRIAGE_FAULT_TRANSIENT")) != NULL)
 		transient = strtol(t, NULL, 10);
 	for (r = getenv("TRIAGE_FAULT_RANGES"); r != NULL && *r != '\0' &&
@@ -104,6 +108,8 @@ faulty(int fd, unsigned long long off, size_t len)
 		fclose(fp);
 	}
 	pthread_mutex_unlock(&mu);
+	if (delay_us > 0)
+		usleep((useconds_t)delay_us);
 	return fail;
 }
 
