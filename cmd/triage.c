@@ -76,11 +76,11 @@ main(int argc, char *argv[])
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
 		self[n] = '\0';
 		if ((slash = strrchr(self, '/')) != NULL) {
-			char path[PATH_MAX + 80];
+			char path[2 * PATH_MAX + 80];
 
 			*slash = '\0';
-			snprintf(path, sizeof(path), "%s/%s", self, prog);
-			if (access(path, X_OK) == 0)
+			if (snprintf(path, sizeof(path), "%s/%s", self, prog) <
+			    (int)sizeof(path) && access(path, X_OK) == 0)
 				execv(path, argv + 1);
 		}
 	}

@@ -278,6 +278,7 @@ tr_rec_set_text(tr_rec *r, const char *key, const char *bytes, size_t len)
 		return TR_OK;
 	if ((fixed = malloc(len * 3 + 1)) == NULL)
 		return TR_ENOMEM;
+	fixed[0] = '\0';
 	for (i = 0; i < len; ) {
 		n = p[i] == 0 ? 0 : utf8_seq(p + i, len - i);
 		if (n == 0) {
