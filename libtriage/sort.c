@@ -22,17 +22,26 @@ struct run {
 	size_t		len, cap;
 };
 
+/* A record in memory, with its leading keys copied for a cache-friendly sort. */
+struct ent {
+	int64_t		k1;
+	uint32_t	k2;
+	uint32_t	len;
+	unsigned char	*p;
+};
+
 struct tri_sorter {
 	uint64_t	memory;
+	int		use_k2;
 	char		*tmpdir;
 	tri_cmp_fn	cmp;
-	/* In memory: records as [u32 len][bytes] in arena blocks. */
+	/* In memory: record bytes in arena blocks, indexed by recs. */
 	unsigned char	**blocks;
 	size_t		nblocks, cblocks, cur, used;
 	unsigned char	**big;		/* records larger than a block */
 	size_t		nbig, cbig;
 	uint64_t	bytes;
-	unsigned char	**recs;
+	struct ent	*recs;
 	size_t		n, cap;
 	/* On disk. */
 	struct run	*runs;
@@ -53,28 +62,22 @@ struct tri_sorter {
 	int		wfd;
 };
 
-static uint32_t
-rec_len(const unsigned char *r)
-{
-	uint32_t n;
-
-	memcpy(&n, r, 4);
-	return n;
-}
-
 static int
-cmp_ptr(const void *a, const void *b, void *arg)
+cmp_ent(const void *a, const void *b, void *arg)
 {
-	const unsigned char *x = *(unsigned char *const *)a;
-	const unsigned char *y = *(unsigned char *const *)b;
+	const struct ent *x = a, *y = b;
 	tri_sorter *s = arg;
 
-	return s->cmp(x + 4, rec_len(x), y + 4, rec_len(y));
+	if (x->k1 != y->k1)
+		return x->k1 < y->k1 ? -1 : 1;
+	if (x->k2 != y->k2)
+		return x->k2 < y->k2 ? -1 : 1;
+	return s->cmp(x->p, x->len, y->p, y->len);
 }
 
 int
 tri_sorter_new(tri_sorter **out, uint64_t memory, const char *tmpdir,
-    tri_cmp_fn cmp, tr_error *err)
+    tri_cmp_fn cmp, int use_k2, tr_error *err)
 {
 	tri_sorter *s;
 
@@ -83,6 +86,7 @@ tri_sorter_new(tri_sorter **out, uint64_t memory, const char *tmpdir,
 		return tri_error_set(err, TR_ENOMEM, "out of memory");
 	s->memory = memory;
 	s->cmp = cmp;
+	s->use_k2 = use_k2;
 	s->wfd = -1;
 	if (tmpdir == NULL && (tmpdir = getenv("TMPDIR")) == NULL)
 		tmpdir = "/tmp";
@@ -434,17 +438,16 @@ spill(tri_sorter *s, tr_error *err)
 		return rc;
 	if ((rc = add_run(s, err)) != TR_OK)
 		return rc;
-	qsort_r(s->recs, s->n, sizeof(*s->recs), cmp_ptr, s);
+	qsort_r(s->recs, s->n, sizeof(*s->recs), cmp_ent, s);
 	if ((rc = wbegin(s, err)) != TR_OK)
 		return rc;
 	for (i = 0; i < s->n; i++) {
-		const unsigned char *x = s->recs[i];
-
-		if (i > 0 && cmp_ptr(&s->recs[i - 1], &s->recs[i], s) == 0) {
+		if (i > 0 && cmp_ent(&s->recs[i - 1], &s->recs[i], s) == 0) {
 			s->dups++;
 			continue;
 		}
-		if ((rc = wput(s, x + 4, rec_len(x), err)) != TR_OK)
+		if ((rc = wput(s, s->recs[i].p, s->recs[i].len, err)) !=
+		    TR_OK)
 			return rc;
 	}
 	if ((rc = wend(s, &r, err)) != TR_OK)
@@ -459,26 +462,25 @@ int
 tri_sorter_add(tri_sorter *s, const void *rec, size_t len, tr_error *err)
 {
 	unsigned char *dst;
-	size_t need = len + 4;
-	uint32_t n = (uint32_t)len;
+	struct ent *e;
 	int rc;
 
-	if (len > UINT32_MAX - 4)
-		return tri_error_set(err, TR_EINVAL, "record too large");
-	/* Index and qsort's scratch copy count as memory too. */
-	if (s->n > 0 && s->bytes + need + (s->n + 1) * 2 * sizeof(void *) >
+	if (len > UINT32_MAX || len < 12)
+		return tri_error_set(err, TR_EINVAL, "bad record length");
+	/* The index and qsort's scratch copy count as memory too. */
+	if (s->n > 0 && s->bytes + len + (s->n + 1) * 2 * sizeof(*s->recs) >
 	    s->memory && (rc = spill(s, err)) != TR_OK)
 		return rc;
 	if (s->n == s->cap) {
 		size_t c = s->cap ? s->cap * 2 : 4096;
-		unsigned char **nr = realloc(s->recs, c * sizeof(*nr));
+		struct ent *nr = realloc(s->recs, c * sizeof(*nr));
 
 		if (nr == NULL)
 			return tri_error_set(err, TR_ENOMEM, "out of memory");
 		s->recs = nr;
 		s->cap = c;
 	}
-	if (need > CHUNK / 4) {
+	if (len > CHUNK / 4) {
 		if (s->nbig == s->cbig) {
 			size_t c = s->cbig ? s->cbig * 2 : 16;
 			unsigned char **nb = realloc(s->big, c * sizeof(*nb));
@@ -489,11 +491,11 @@ tri_sorter_add(tri_sorter *s, const void *rec, size_t len, tr_error *err)
 			s->big = nb;
 			s->cbig = c;
 		}
-		if ((dst = malloc(need)) == NULL)
+		if ((dst = malloc(len)) == NULL)
 			return tri_error_set(err, TR_ENOMEM, "out of memory");
 		s->big[s->nbig++] = dst;
 	} else {
-		if (s->cur < s->nblocks && s->used + need > CHUNK) {
+		if (s->cur < s->nblocks && s->used + len > CHUNK) {
 			s->cur++;
 			s->used = 0;
 		}
@@ -516,12 +518,17 @@ tri_sorter_add(tri_sorter *s, const void *rec, size_t len, tr_error *err)
 			s->used = 0;
 		}
 		dst = s->blocks[s->cur] + s->used;
-		s->used += need;
+		s->used += len;
 	}
-	memcpy(dst, &n, 4);
-	memcpy(dst + 4, rec, len);
-	s->recs[s->n++] = dst;
-	s->bytes += need;
+	memcpy(dst, rec, len);
+	e = &s->recs[s->n++];
+	memcpy(&e->k1, dst, 8);
+	e->k2 = 0;
+	if (s->use_k2)
+		memcpy(&e->k2, dst + 8, 4);
+	e->len = (uint32_t)len;
+	e->p = dst;
+	s->bytes += len;
 	return TR_OK;
 }
 
@@ -534,7 +541,7 @@ tri_sorter_finish(tri_sorter *s, tr_error *err)
 	s->pos = 0;
 	s->has_prev = 0;
 	if (s->nruns == 0) {
-		qsort_r(s->recs, s->n, sizeof(*s->recs), cmp_ptr, s);
+		qsort_r(s->recs, s->n, sizeof(*s->recs), cmp_ent, s);
 		return TR_OK;
 	}
 	if ((rc = spill(s, err)) != TR_OK)
@@ -558,13 +565,13 @@ tri_sorter_next(tri_sorter *s, const unsigned char **rec, size_t *len,
 		while (s->pos < s->n) {
 			size_t i = s->pos++;
 
-			if (i > 0 && cmp_ptr(&s->recs[i - 1], &s->recs[i],
+			if (i > 0 && cmp_ent(&s->recs[i - 1], &s->recs[i],
 			    s) == 0) {
 				s->dups++;
 				continue;
 			}
-			*rec = s->recs[i] + 4;
-			*len = rec_len(s->recs[i]);
+			*rec = s->recs[i].p;
+			*len = s->recs[i].len;
 			return 1;
 		}
 		return 0;

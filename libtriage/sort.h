@@ -22,10 +22,13 @@ typedef struct tri_sorter tri_sorter;
 /*
  * New sorter keeping at most about memory bytes of records (and their
  * index) in memory; past that, sorted runs go to temporary files in tmpdir,
- * unlinked as soon as they are made.
+ * unlinked as soon as they are made.  Records are at least 12 bytes and
+ * start with an int64_t and a uint32_t (native order) that cmp compares
+ * first, as numbers, in that order; the sort compares them inline (the
+ * uint32_t only when use_k2) before calling cmp.
  */
 int	tri_sorter_new(tri_sorter **out, uint64_t memory, const char *tmpdir,
-	    tri_cmp_fn cmp, tr_error *err);
+	    tri_cmp_fn cmp, int use_k2, tr_error *err);
 void	tri_sorter_free(tri_sorter *s);
 /* Copy one record in.  TR_EIO when a run cannot be written. */
 int	tri_sorter_add(tri_sorter *s, const void *rec, size_t len,

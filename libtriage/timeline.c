@@ -350,7 +350,7 @@ tr_timeline_new(tr_timeline **out, const tr_tl_opts *opts, tr_error *err)
 	/* Leave room for buffers besides the sort arena. */
 	mem = mem > ((uint64_t)16 << 20) ? mem - ((uint64_t)8 << 20) : mem;
 	rc = tri_sorter_new(&tl->sorter, mem, opts->tmpdir,
-	    tl->mac ? cmp_mac : cmp_normal, err);
+	    tl->mac ? cmp_mac : cmp_normal, !tl->mac, err);
 	if (rc != TR_OK) {
 		tr_timeline_free(tl);
 		return rc;
@@ -1131,16 +1131,37 @@ civil(int64_t sec, int *y, int *mo, int *d, int *h, int *mi, int *s)
 	*s = (int)(rem % 60);
 }
 
+static void
+two(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
 /* "2023-04-05T06:07:08", cached per second. */
 static const char *
 date_of(tr_timeline *tl, int64_t sec)
 {
 	int y, mo, d, h, mi, s;
+	char *p = tl->date;
 
 	if (sec != tl->date_sec) {
 		civil(sec, &y, &mo, &d, &h, &mi, &s);
-		snprintf(tl->date, sizeof(tl->date),
-		    "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, s);
+		if (y < 0 || y > 9999)
+			y = 0;
+		two(p, y / 100);
+		two(p + 2, y % 100);
+		p[4] = '-';
+		two(p + 5, mo);
+		p[7] = '-';
+		two(p + 8, d);
+		p[10] = 'T';
+		two(p + 11, h);
+		p[13] = ':';
+		two(p + 14, mi);
+		p[16] = ':';
+		two(p + 17, s);
+		p[19] = '\0';
 		tl->date_sec = sec;
 	}
 	return tl->date;
@@ -1869,7 +1890,10 @@ tr_timeline_write(tr_timeline *tl, FILE *out, tr_error *err)
 				    "out of memory");
 				goto out;
 			}
-			decode(grp.p, grp.len, &g);
+			g = e;
+			for (int k = 0; k < NF; k++)
+				g.f[k].p = (const char *)grp.p +
+				    (e.f[k].p - (const char *)r);
 			bits = g.what != W_NONE ? 1u << (g.what & 3) : 0;
 			have = 1;
 		}
