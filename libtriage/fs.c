@@ -61,6 +61,15 @@ digits_of(TSK_FS_TYPE_ENUM t)
 	return 0;
 }
 
+/* Filesystems where TSK lists "." in every folder it could read. */
+static int
+dots_of(TSK_FS_TYPE_ENUM t)
+{
+	return TSK_FS_TYPE_ISEXT(t) || TSK_FS_TYPE_ISFAT(t) ||
+	    TSK_FS_TYPE_ISNTFS(t) || TSK_FS_TYPE_ISHFS(t) ||
+	    TSK_FS_TYPE_ISISO9660(t) || t == TSK_FS_TYPE_APFS;
+}
+
 void
 tr_fs_close(tr_fs *fs)
 {
@@ -259,9 +268,18 @@ struct walk_ctx {
 	int		stopped;
 	char		*skip;		/* prefix of a folder to leave out */
 	size_t		skip_len;
-	char		*path;
+	char		*path;		/* parent, NUL, path, NUL */
 	size_t		path_cap;
 	const char	*start;		/* the start folder, "/x/y" or "" */
+	size_t		start_len;
+	int		ntfs, fat;
+	int		dots;		/* every folder lists "." (ext, FAT...) */
+	/* The last allocated folder seen: its entries must come next. */
+	char		*pend;		/* its a_path for children, "a/b/" */
+	size_t		pend_len, pend_cap;
+	uint64_t	pend_inode;
+	int		pend_set;
+	int		root_dot;	/* the start folder listed "." */
 };
 
 static void
@@ -282,21 +300,67 @@ walk_warn(struct walk_ctx *c, const char *fmt, ...)
 	c->opts->warn(c->opts->warn_arg, msg);
 }
 
+/* Does fls show this attribute's name after a ':' (named streams)? */
 static int
-emit(struct walk_ctx *c, TSK_FS_FILE *f, const char *a_path,
-    const TSK_FS_ATTR *attr, int depth)
+attr_is_named(const TSK_FS_ATTR *a)
+{
+	return a != NULL && a->name != NULL && a->name[0] != '\0' &&
+	    a->type != TSK_FS_ATTR_TYPE_NTFS_FNAME &&
+	    (a->type != TSK_FS_ATTR_TYPE_NTFS_IDXROOT ||
+	    strcmp(a->name, "$I30") != 0);
+}
+
+/* Decimal digits of v into buf (no NUL); returns the length. */
+static size_t
+put_u64(char *buf, uint64_t v)
+{
+	char tmp[24];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* "addr" or "addr-type-id" into buf (NUL-terminated). */
+static void
+fmt_inode(char *buf, uint64_t addr, const TSK_FS_ATTR *attr)
+{
+	size_t n = put_u64(buf, addr);
+
+	if (attr != NULL) {
+		buf[n++] = '-';
+		n += put_u64(buf + n, (uint64_t)attr->type);
+		buf[n++] = '-';
+		n += put_u64(buf + n, (uint64_t)attr->id);
+	}
+	buf[n] = '\0';
+}
+
+/*
+ * One entry per name (and per NTFS stream): a_path is TSK's parent path
+ * relative to the start folder, "" or "a/b/".  fn is the NTFS $FILE_NAME
+ * attribute whose times are in the metadata, on the first entry of a name.
+ */
+static int
+emit(struct walk_ctx *c, TSK_FS_FILE *f, const char *a_path, size_t alen,
+    const TSK_FS_ATTR *attr, const TSK_FS_ATTR *fn, int depth)
 {
 	TSK_FS_META *m = f->meta;
 	struct entry_priv priv = { f, attr };
-	char inode[64], stream[512];
-	size_t need, plen, nlen;
+	char inode[64], fn_inode[64];
+	const char *name = f->name->name;
+	size_t need, nlen, plen, o;
 	tr_entry e;
 	int d = c->fs->digits, r;
 
 	memset(&e, 0, sizeof(e));
-	plen = strlen(c->start) + 1 + strlen(a_path);
-	nlen = strlen(f->name->name);
-	need = 2 * (plen + nlen) + 4;
+	nlen = strlen(name);
+	need = 2 * (c->start_len + alen + nlen) + 8;
 	if (need > c->path_cap) {
 		char *np = realloc(c->path, need * 2);
 
@@ -306,38 +370,47 @@ emit(struct walk_ctx *c, TSK_FS_FILE *f, const char *a_path,
 		c->path_cap = need * 2;
 	}
 	/* parent: start + "/" + a_path without its trailing "/" */
-	snprintf(c->path, c->path_cap, "%s/%s", c->start, a_path);
-	if (plen > 1 && c->path[plen - 1] == '/')
-		c->path[plen - 1] = '\0';
+	memcpy(c->path, c->start, c->start_len);
+	o = c->start_len;
+	c->path[o++] = '/';
+	memcpy(c->path + o, a_path, alen);
+	o += alen;
+	if (o > 1 && c->path[o - 1] == '/')
+		o--;
+	c->path[o] = '\0';
+	plen = o;
 	e.parent = c->path;
-	e.path = c->path + strlen(c->path) + 1;
-	snprintf((char *)e.path, c->path_cap - strlen(c->path) - 1, "%s/%s",
-	    strcmp(c->path, "/") == 0 ? "" : c->path, f->name->name);
+	e.path = c->path + plen + 1;
+	o = plen + 1;
+	if (plen > 1) {
+		memcpy(c->path + o, c->path, plen);
+		o += plen;
+	}
+	c->path[o++] = '/';
+	memcpy(c->path + o, name, nlen + 1);
 	if (c->skip != NULL && strncmp(e.path, c->skip, c->skip_len) == 0 &&
 	    e.path[c->skip_len] == '/')
 		return TR_WALK_CONTINUE;
-	e.name = f->name->name;
+	e.name = name;
 	e.depth = depth;
 	e.meta_addr = f->name->meta_addr;
-	if (attr != NULL && TSK_FS_TYPE_ISNTFS(f->fs_info->ftype)) {
-		snprintf(inode, sizeof(inode), "%" PRIuDADDR "-%u-%u",
-		    f->name->meta_addr, (unsigned)attr->type,
-		    (unsigned)attr->id);
-		if (attr->type == TSK_FS_ATTR_TYPE_NTFS_DATA &&
-		    attr->name != NULL && attr->name[0] != '\0' &&
-		    strcmp(attr->name, "$Data") != 0) {
-			snprintf(stream, sizeof(stream), "%s", attr->name);
-			e.stream = stream;
-		}
+	if (attr != NULL && c->ntfs) {
+		fmt_inode(inode, f->name->meta_addr, attr);
+		if (attr_is_named(attr))
+			e.stream = attr->name;
 	} else {
-		snprintf(inode, sizeof(inode), "%" PRIuDADDR,
-		    f->name->meta_addr);
+		fmt_inode(inode, f->name->meta_addr, NULL);
 	}
 	e.inode = inode;
+	if (fn != NULL) {
+		fmt_inode(fn_inode, f->name->meta_addr, fn);
+		e.fn_attr = fn_inode;
+		e.fn_size = (uint64_t)fn->size;
+	}
 	e.deleted = (f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) != 0;
 	e.orphan = strncmp(a_path, "$OrphanFiles", 12) == 0;
-	e.type = m != NULL ? map_meta_type(m->type) :
-	    map_name_type(f->name->type);
+	e.name_type = map_name_type(f->name->type);
+	e.type = m != NULL ? map_meta_type(m->type) : e.name_type;
 	e.mtime = e.atime = e.ctime = e.btime = TR_TIME_UNSET;
 	e.fn_mtime = e.fn_atime = e.fn_ctime = e.fn_btime = TR_TIME_UNSET;
 	if (m != NULL) {
@@ -350,7 +423,7 @@ emit(struct walk_ctx *c, TSK_FS_FILE *f, const char *a_path,
 		e.uid = (uint32_t)m->uid;
 		e.gid = (uint32_t)m->gid;
 		e.nlink = (uint32_t)m->nlink;
-		if (TSK_FS_TYPE_ISFAT(f->fs_info->ftype)) {
+		if (c->fat) {
 			e.mtime = mk_time(m->mtime, 0, 0);
 			e.atime = mk_time(m->atime, 0, 0);
 			e.btime = mk_time(m->crtime, m->crtime_nano, 2);
@@ -361,8 +434,7 @@ emit(struct walk_ctx *c, TSK_FS_FILE *f, const char *a_path,
 			e.ctime = mk_time(m->ctime, m->ctime_nano, d);
 			e.btime = mk_time(m->crtime, m->crtime_nano, d);
 		}
-		if (TSK_FS_TYPE_ISNTFS(f->fs_info->ftype) &&
-		    m->time2.ntfs.fn_id != 0) {
+		if (c->ntfs && m->time2.ntfs.fn_id != 0) {
 			e.fn_mtime = mk_time(m->time2.ntfs.fn_mtime,
 			    m->time2.ntfs.fn_mtime_nano, d);
 			e.fn_atime = mk_time(m->time2.ntfs.fn_atime,
@@ -394,46 +466,106 @@ emit(struct walk_ctx *c, TSK_FS_FILE *f, const char *a_path,
 	return r;
 }
 
+/*
+ * TSK skips a folder it cannot read without a word.  On filesystems whose
+ * folders all list "." (ext2-4, FAT below the root), an allocated folder
+ * must be followed at once by its own entries; when it is not, it was
+ * unreadable (or a loop TSK refused to enter): warn with inode and path.
+ */
+static void
+check_pending(struct walk_ctx *c, const char *a_path, size_t alen)
+{
+	if (!c->pend_set)
+		return;
+	c->pend_set = 0;
+	if (alen == c->pend_len && memcmp(a_path, c->pend, alen) == 0)
+		return;
+	walk_warn(c, "cannot read folder inode %" PRIu64 " ('%s%s%.*s') in "
+	    "'%s' at offset %" PRIu64 ": no entries, not even '.'",
+	    c->pend_inode, c->start, c->pend_len ? "/" : "",
+	    c->pend_len > 0 ? (int)c->pend_len - 1 : 0, c->pend,
+	    tr_source_path(c->fs->src), c->fs->info.offset);
+}
+
+static void
+set_pending(struct walk_ctx *c, const char *a_path, size_t alen,
+    const char *name, uint64_t inode)
+{
+	size_t nlen = strlen(name), need = alen + nlen + 2;
+	char *np;
+
+	if (need > c->pend_cap) {
+		if ((np = realloc(c->pend, need * 2)) == NULL)
+			return;
+		c->pend = np;
+		c->pend_cap = need * 2;
+	}
+	memcpy(c->pend, a_path, alen);
+	memcpy(c->pend + alen, name, nlen);
+	c->pend[alen + nlen] = '/';
+	c->pend_len = alen + nlen + 1;
+	c->pend_inode = inode;
+	c->pend_set = 1;
+}
+
 static TSK_WALK_RET_ENUM
 dir_cb(TSK_FS_FILE *f, const char *a_path, void *arg)
 {
 	struct walk_ctx *c = arg;
-	const TSK_FS_ATTR *attr;
+	const TSK_FS_ATTR *attr, *fn = NULL;
 	int depth = 0, r = TR_WALK_CONTINUE, printed = 0, i, n;
-	const char *p;
+	size_t alen;
 
-	if (f->name == NULL || TSK_FS_ISDOT(f->name->name))
+	for (alen = 0; a_path[alen] != '\0'; alen++)
+		depth += a_path[alen] == '/';
+	if (c->dots)
+		check_pending(c, a_path, alen);
+	if (f->name == NULL || TSK_FS_ISDOT(f->name->name)) {
+		if (alen == 0 && f->name != NULL)
+			c->root_dot = 1;
 		return TSK_WALK_CONT;
-	for (p = a_path; *p != '\0'; p++)
-		depth += *p == '/';
+	}
+	if (c->dots && f->meta != NULL &&
+	    f->meta->type == TSK_FS_META_TYPE_DIR &&
+	    !(f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) &&
+	    (f->meta->flags & TSK_FS_META_FLAG_ALLOC))
+		set_pending(c, a_path, alen, f->name->name,
+		    f->name->meta_addr);
 	if (c->opts != NULL && c->opts->max_depth >= 0 &&
 	    depth > c->opts->max_depth)
 		return TSK_WALK_CONT;
-	if (f->meta != NULL && TSK_FS_TYPE_ISNTFS(f->fs_info->ftype)) {
+	if (f->meta != NULL && c->ntfs) {
+		/* As fls: one entry per $DATA and $INDEX_ROOT attribute. */
 		n = tsk_fs_file_attr_getsize(f);
+		for (i = 0; i < n; i++) {
+			attr = tsk_fs_file_attr_get_idx(f, i);
+			if (attr != NULL &&
+			    attr->type == TSK_FS_ATTR_TYPE_NTFS_FNAME &&
+			    attr->id == f->meta->time2.ntfs.fn_id)
+				fn = attr;
+		}
 		for (i = 0; i < n && r == TR_WALK_CONTINUE; i++) {
 			attr = tsk_fs_file_attr_get_idx(f, i);
 			if (attr == NULL)
 				continue;
 			if (attr->type == TSK_FS_ATTR_TYPE_NTFS_DATA) {
-				int named = attr->name != NULL &&
-				    attr->name[0] != '\0' &&
-				    strcmp(attr->name, "$Data") != 0;
-
 				printed = 1;
-				if (named && !(c->flags & TR_WALK_STREAMS))
+				if (attr_is_named(attr) &&
+				    !(c->flags & TR_WALK_STREAMS))
 					continue;
-				r = emit(c, f, a_path, attr, depth);
 			} else if (attr->type ==
 			    TSK_FS_ATTR_TYPE_NTFS_IDXROOT) {
 				printed = 1;
-				r = emit(c, f, a_path, attr, depth);
+			} else {
+				continue;
 			}
+			r = emit(c, f, a_path, alen, attr, fn, depth);
+			fn = NULL;
 		}
 		tsk_error_reset();
 	}
-	if (!printed)
-		r = emit(c, f, a_path, NULL, depth);
+	if (!printed && r == TR_WALK_CONTINUE)
+		r = emit(c, f, a_path, alen, NULL, fn, depth);
 	if (r == TR_WALK_STOP || r == TR_WALK_ERROR) {
 		c->stopped = r;
 		return TSK_WALK_STOP;
@@ -483,13 +615,26 @@ tr_fs_walk(tr_fs *fs, const tr_walk_opts *opts, tr_walk_fn fn, void *arg,
 			    fs->info.offset);
 		}
 		c.start = opts->start;
-		while (strlen(c.start) > 1 &&
+		if (strlen(c.start) > 1 &&
 		    c.start[strlen(c.start) - 1] == '/')
 			return tri_error_set(err, TR_EINVAL,
 			    "start folder '%s' ends with '/'", opts->start);
 	}
+	c.start_len = strlen(c.start);
+	c.ntfs = TSK_FS_TYPE_ISNTFS(fs->fs->ftype) != 0;
+	c.fat = TSK_FS_TYPE_ISFAT(fs->fs->ftype) != 0;
+	c.dots = dots_of(fs->fs->ftype);
 	tsk_error_reset();
 	rv = tsk_fs_dir_walk(fs->fs, start, tf, dir_cb, &c);
+	if (c.dots && !c.stopped)
+		check_pending(&c, "\x01", 1);
+	/* The start folder lists "." too (but FAT's and APFS's roots). */
+	if (c.dots && !c.fat && fs->fs->ftype != TSK_FS_TYPE_APFS &&
+	    !c.stopped && !c.root_dot && rv == 0)
+		walk_warn(&c, "cannot read folder inode %" PRIuINUM " ('%s') "
+		    "in '%s' at offset %" PRIu64 ": no entries, not even '.'",
+		    start, c.start_len ? c.start : "/",
+		    tr_source_path(fs->src), fs->info.offset);
 	if (rv != 0 && !c.stopped) {
 		tri_tsk_errstr(tsk, sizeof(tsk));
 		/* TSK stops a walk at the first folder it cannot read. */
@@ -501,9 +646,29 @@ tr_fs_walk(tr_fs *fs, const tr_walk_opts *opts, tr_walk_fn fn, void *arg,
 		*warnings = c.warnings;
 	free(c.skip);
 	free(c.path);
+	free(c.pend);
 	if (c.stopped)
 		return tri_error_set(err, TR_EINTR, "walk stopped");
 	return rc;
+}
+
+/*
+ * tsk_fs_attr_read, except that bytes past an NTFS stream's initialised
+ * size read as zeros (as Windows returns them) instead of ending the data.
+ * offset < size and len <= size - offset.
+ */
+static ssize_t
+attr_read(const TSK_FS_ATTR *a, uint64_t offset, void *buf, size_t len)
+{
+	ssize_t n;
+
+	n = tsk_fs_attr_read(a, (TSK_OFF_T)offset, buf, len,
+	    TSK_FS_FILE_READ_FLAG_NONE);
+	if (n == 0 && len > 0) {
+		memset(buf, 0, len);
+		n = (ssize_t)len;
+	}
+	return n;
 }
 
 void
@@ -663,12 +828,49 @@ tr_file_read(tr_file *f, uint64_t offset, void *buf, size_t len,
 	if (len > f->size - offset)
 		len = (size_t)(f->size - offset);
 	tsk_error_reset();
-	n = tsk_fs_attr_read(f->attr, (TSK_OFF_T)offset, buf, len,
-	    TSK_FS_FILE_READ_FLAG_NONE);
+	n = attr_read(f->attr, offset, buf, len);
 	if (n < 0)
 		return tri_error_tsk(err, TR_EIO, "cannot read %s in '%s' at "
 		    "file offset %" PRIu64, f->inode,
 		    tr_source_path(f->fs->src), offset);
+	return n;
+}
+
+int64_t
+tr_entry_read(tr_fs *fs, const tr_entry *e, uint64_t offset, void *buf,
+    size_t len, tr_error *err)
+{
+	struct entry_priv *p = e->priv;
+	ssize_t n;
+
+	if (fs->fs == NULL)
+		return tri_dir_entry_read(e, offset, buf, len, err);
+	if (p == NULL || p->file == NULL)
+		return tri_error_set(err, TR_EINVAL,
+		    "inode %s ('%s') is not from a walk", e->inode, e->path);
+	if (p->attr == NULL) {
+		tsk_error_reset();
+		p->attr = tsk_fs_file_attr_get(p->file);
+		if (p->attr == NULL) {
+			tsk_error_reset();
+			if (p->file->meta == NULL || p->file->meta->size == 0)
+				return 0;
+			return tri_error_set(err, TR_EFORMAT,
+			    "cannot find the data of inode %s ('%s') in '%s' "
+			    "at offset %" PRIu64, e->inode, e->path,
+			    tr_source_path(fs->src), fs->info.offset);
+		}
+	}
+	if (offset >= (uint64_t)p->attr->size)
+		return 0;
+	if (len > (uint64_t)p->attr->size - offset)
+		len = (size_t)((uint64_t)p->attr->size - offset);
+	tsk_error_reset();
+	n = attr_read(p->attr, offset, buf, len);
+	if (n < 0)
+		return tri_error_tsk(err, TR_EIO, "cannot read inode %s ('%s') "
+		    "in '%s' at file offset %" PRIu64, e->inode, e->path,
+		    tr_source_path(fs->src), offset);
 	return n;
 }
 

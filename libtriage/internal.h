@@ -56,5 +56,7 @@ int	tri_dir_walk(tr_fs *fs, const char *root, const tr_walk_opts *opts,
 	    tr_walk_fn fn, void *arg, uint64_t *warnings, tr_error *err);
 int	tri_dir_file_open(tr_file **out, tr_fs *fs, const char *path,
 	    tr_error *err);
+int64_t	tri_dir_entry_read(const tr_entry *e, uint64_t offset, void *buf,
+	    size_t len, tr_error *err);
 
 #endif

@@ -46,6 +46,45 @@ dwarn(struct dwalk *w, const char *fmt, ...)
 	w->opts->warn(w->opts->warn_arg, msg);
 }
 
+/* What tr_entry.priv points at for a live entry. */
+struct dir_priv {
+	const char	*full;		/* path on the host */
+	int		fd;		/* opened by the first read, or -1 */
+};
+
+int64_t
+tri_dir_entry_read(const tr_entry *e, uint64_t offset, void *buf, size_t len,
+    tr_error *err)
+{
+	struct dir_priv *p = e->priv;
+	ssize_t n;
+
+	if (p == NULL)
+		return tri_error_set(err, TR_EINVAL,
+		    "'%s' is not from a walk", e->path);
+	if (e->type != TR_FT_FILE)
+		return tri_error_set(err, TR_EINVAL,
+		    "cannot read '%s': not a regular file", p->full);
+	if (p->fd < 0) {
+		p->fd = open(p->full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+		    O_NOATIME | O_NONBLOCK);
+		if (p->fd < 0 && errno == EPERM)
+			p->fd = open(p->full, O_RDONLY | O_NOFOLLOW |
+			    O_CLOEXEC | O_NONBLOCK);
+		if (p->fd < 0)
+			return tri_error_errno(err, errno == ENOENT ?
+			    TR_ENOTFOUND : TR_EIO, errno, "cannot open '%s'",
+			    p->full);
+	}
+	do {
+		n = pread(p->fd, buf, len, (off_t)offset);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return tri_error_errno(err, TR_EIO, errno,
+		    "cannot read '%s' at offset %" PRIu64, p->full, offset);
+	return n;
+}
+
 static int
 cmp_names(const void *a, const void *b)
 {
@@ -116,6 +155,7 @@ visit_dir(struct dwalk *w, const char *full, int depth)
 	char **names, *child = NULL, inode[32], *target = NULL;
 	size_t count, i, flen = strlen(full);
 	struct statx stx;
+	struct dir_priv priv;
 	tr_entry e;
 	int errnum = 0, r = TR_WALK_CONTINUE;
 	ssize_t tl;
@@ -156,6 +196,7 @@ visit_dir(struct dwalk *w, const char *full, int depth)
 		e.inode = inode;
 		e.meta_addr = stx.stx_ino;
 		e.type = mode_type(stx.stx_mode);
+		e.name_type = e.type;
 		e.depth = depth;
 		e.has_meta = 1;
 		e.recoverable = 1;
@@ -170,7 +211,9 @@ visit_dir(struct dwalk *w, const char *full, int depth)
 		    stx.stx_atime.tv_nsec, 9);
 		e.ctime = tri_time(stx.stx_ctime.tv_sec,
 		    stx.stx_ctime.tv_nsec, 9);
-		e.btime = (stx.stx_mask & STATX_BTIME) ?
+		/* Some filesystems (overlayfs) report a zero birth time. */
+		e.btime = (stx.stx_mask & STATX_BTIME) &&
+		    (stx.stx_btime.tv_sec != 0 || stx.stx_btime.tv_nsec != 0) ?
 		    tri_time(stx.stx_btime.tv_sec, stx.stx_btime.tv_nsec, 9) :
 		    TR_TIME_UNSET;
 		e.fn_mtime = e.fn_atime = e.fn_ctime = e.fn_btime =
@@ -188,12 +231,20 @@ visit_dir(struct dwalk *w, const char *full, int depth)
 		if (w->opts != NULL && w->opts->max_depth >= 0 &&
 		    depth > w->opts->max_depth)
 			continue;
+		priv.full = child;
+		priv.fd = -1;
+		e.priv = &priv;
 		r = w->fn(w->arg, &e);
+		if (priv.fd >= 0)
+			close(priv.fd);
 		if (r == TR_WALK_SKIP) {
 			r = TR_WALK_CONTINUE;
 			continue;
 		}
 		if (r != TR_WALK_CONTINUE || e.type != TR_FT_DIR)
+			continue;
+		if (w->opts != NULL && w->opts->max_depth >= 0 &&
+		    depth + 1 > w->opts->max_depth)
 			continue;
 		if ((w->flags & TR_WALK_ONE_FS) &&
 		    (dev_t)makedev(stx.stx_dev_major, stx.stx_dev_minor) !=
@@ -227,7 +278,7 @@ tri_dir_walk(tr_fs *fs, const char *root, const tr_walk_opts *opts,
 	w.arg = arg;
 	w.root = root;
 	w.root_len = strlen(root);
-	while (w.root_len > 1 && root[w.root_len - 1] == '/')
+	while (w.root_len > 0 && root[w.root_len - 1] == '/')
 		w.root_len--;
 	if (!(w.flags & TR_WALK_ALLOC)) {
 		if (warnings != NULL)

@@ -86,6 +86,15 @@ typedef struct tr_entry {
 	tr_time		fn_mtime, fn_atime, fn_ctime, fn_btime; /* NTFS $FN */
 	/* Internal: lets tr_entry_read()/tr_file_open_entry() find the data. */
 	void		*priv;
+	/* What the directory entry says the entry is (fls's first letter). */
+	tr_ftype	name_type;
+	/*
+	 * NTFS: the $FILE_NAME attribute whose times are fn_* ("43-48-3") and
+	 * its size, set on the first entry of each name only (fls -m prints
+	 * one "($FILE_NAME)" line per name); else NULL and 0.
+	 */
+	const char	*fn_attr;
+	uint64_t	fn_size;
 } tr_entry;
 
 /* Walk callback results. */
@@ -143,6 +152,34 @@ TR_API uint64_t tr_file_size(const tr_file *f);
  */
 TR_API int64_t tr_file_read(tr_file *f, uint64_t offset, void *buf,
     size_t len, tr_error *err);
+
+/*
+ * Read up to len bytes of the content of the entry given to a walk
+ * callback (the stream's, for an NTFS stream), at offset, without opening
+ * it again.  Valid only during the callback.  Returns the bytes read (0 at
+ * the end) or a negative status naming the inode, path and offset.  For
+ * a deleted entry the bytes are whatever its old blocks now hold.
+ */
+TR_API int64_t tr_entry_read(tr_fs *fs, const tr_entry *e, uint64_t offset,
+    void *buf, size_t len, tr_error *err);
+
+/*
+ * The TSK bodyfile 3 line(s) of an entry, byte for byte as
+ * "fls -r -m /" prints them (sanitised names, " (deleted)", " -> target",
+ * ":stream", plus an NTFS "($FILE_NAME)" line when e->fn_attr is set),
+ * each ending in "\n", appended at *len into *buf (grown with realloc,
+ * *cap its size).  md5 is 32 hex digits or NULL for "0".  Returns TR_OK or
+ * TR_ENOMEM.  Thread-safe.
+ */
+TR_API int tr_entry_bodyfile(const tr_entry *e, const char *md5, char **buf,
+    size_t *cap, size_t *len);
+/*
+ * fls's mode column, "r/rrw-r--r--" (name type, "/", meta type and the
+ * rwx bits with s/S/t/T), or "r/----------" when has_meta is 0.  Returns
+ * buf (at least 13 bytes).
+ */
+TR_API char *tr_bodyfile_mode(char *buf, tr_ftype name_type,
+    tr_ftype meta_type, uint32_t mode, int has_meta);
 
 /*
  * The "file" record of an entry (triage-records(5)): record, source, volume,
