@@ -812,9 +812,10 @@ build_record(struct acq *a, const tri_pipe_result *res, const tr_time *t0,
 	const tr_acquire_opts *o = a->o;
 	tr_rec *r, *arr, *x, *v;
 	char hex[TR_HASH_HEX_MAX];
+	struct stat st;
 	uint64_t sz;
 	size_t i;
-	int k;
+	int k, reuse;
 
 	if ((r = tr_rec_new("acquisition")) == NULL)
 		return NULL;
@@ -874,13 +875,21 @@ build_record(struct acq *a, const tri_pipe_result *res, const tr_time *t0,
 		}
 		tr_rec_set_rec(r, "read_errors", arr);
 	}
+	reuse = o->format == TR_ACQ_RAW && o->split == 0 && a->nouts == 1 &&
+	    (o->hashes & TR_HASH_SHA256) && strcmp(status, "complete") == 0;
 	if ((arr = tr_rec_new_array()) != NULL) {
 		for (i = 0; i < a->nouts; i++) {
 			if ((x = tr_rec_new_object()) == NULL)
 				break;
 			tr_rec_set_text(x, "path", a->outs[i],
 			    strlen(a->outs[i]));
-			if (sha256_file(a->outs[i], hex, &sz) != NULL) {
+			/* A single raw file holds exactly the media bytes:
+			 * its SHA-256 is the media's, when computed. */
+			if (reuse && stat(a->outs[i], &st) == 0 &&
+			    (uint64_t)st.st_size == a->size) {
+				tr_rec_set_uint(x, "size", a->size);
+				tr_rec_set_str(x, "sha256", res->hex[2]);
+			} else if (sha256_file(a->outs[i], hex, &sz) != NULL) {
 				tr_rec_set_uint(x, "size", sz);
 				tr_rec_set_str(x, "sha256", hex);
 			}
