@@ -9,11 +9,13 @@
 
 #include "common.h"
 #include "triage/acquire.h"
+#include "triage/custody.h"
 
 #define USAGE "usage: triage-verify [-hquV] [-f format] [--md5 hash] " \
 	"[--sha1 hash] [--sha256 hash] [--record file] image"
+#define USAGE_CASE "       triage-verify [-hquV] --case case"
 
-static const char help[] = USAGE "\n"
+static const char help[] = USAGE "\n" USAGE_CASE "\n"
 "\n"
 "Recompute the hashes of an image's media data and compare them with the\n"
 "ones stored in the E01, given on the command line, or in an acquisition\n"
@@ -26,6 +28,8 @@ static const char help[] = USAGE "\n"
 "      --sha1 HASH    expected SHA-1\n"
 "      --sha256 HASH  expected SHA-256\n"
 "      --record FILE  expected hashes (and hash windows) from this record\n"
+"      --case CASE    check a case folder of triage-collect against its\n"
+"                     hash-chained custody log instead\n"
 "  -q, --quiet        no warnings\n"
 "  -u, --unbuffered   flush after every record\n"
 "  -h, --help         this help\n"
@@ -34,7 +38,7 @@ static const char help[] = USAGE "\n"
 "Exit status: 0 match, 1 mismatch, 2 misuse or the image cannot be read.\n"
 "Example: triage-verify --record disk.json disk.E01 | jq .match\n";
 
-enum { OPT_MD5 = 256, OPT_SHA1, OPT_SHA256, OPT_RECORD };
+enum { OPT_MD5 = 256, OPT_SHA1, OPT_SHA256, OPT_RECORD, OPT_CASE };
 
 static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -46,10 +50,40 @@ static const struct option longopts[] = {
 	{ "sha1", required_argument, NULL, OPT_SHA1 },
 	{ "sha256", required_argument, NULL, OPT_SHA256 },
 	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "case", required_argument, NULL, OPT_CASE },
 	{ NULL, 0, NULL, 0 }
 };
 
 static volatile int stop;
+
+static void
+case_problem(void *arg, const char *msg)
+{
+	cli_warn("%s: %s", (const char *)arg, msg);
+}
+
+/* --case: the custody log and outputs of a triage-collect case folder. */
+static int
+verify_case(const char *dir, int unbuffered)
+{
+	tr_jsonl *out = cli_open_output(unbuffered);
+	tr_rec *rec = NULL;
+	tr_error err;
+	int match = 0, status;
+
+	if (tr_custody_verify_record(dir, case_problem, (void *)dir, &rec,
+	    &match, &err) != TR_OK) {
+		cli_error("%s", err.msg);
+		return cli_close_output(out, CLI_EXIT_TROUBLE);
+	}
+	status = match ? CLI_EXIT_OK : CLI_EXIT_NONE;
+	if (tr_jsonl_write(out, rec, &err) != TR_OK) {
+		cli_error("%s", err.msg);
+		status = CLI_EXIT_TROUBLE;
+	}
+	tr_rec_free(rec);
+	return cli_close_output(out, status);
+}
 
 static void
 on_signal(int sig)
@@ -70,6 +104,7 @@ main(int argc, char *argv[])
 	tr_jsonl *out;
 	tr_rec *rec = NULL;
 	tr_error err;
+	const char *case_dir = NULL;
 	int ch, unbuffered = 0, match = 0, rc, status;
 
 	cli_init(argv[0]);
@@ -102,12 +137,20 @@ main(int argc, char *argv[])
 		case OPT_RECORD:
 			o.record = optarg;
 			break;
+		case OPT_CASE:
+			case_dir = optarg;
+			break;
 		default:
 			cli_usage_error(USAGE, "invalid option");
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	if (case_dir != NULL) {
+		if (argc > 0)
+			cli_usage_error(USAGE, "--case takes no image");
+		return verify_case(case_dir, unbuffered);
+	}
 	if (argc == 0)
 		cli_usage_error(USAGE, "no image given");
 	if (argc > 1)

@@ -15,6 +15,12 @@
 #include "triage/custody.h"
 
 
+static int
+oom_err(tr_error *err)
+{
+	return tri_error_set(err, TR_ENOMEM, "out of memory");
+}
+
 static void
 sha256_hex(const void *buf, size_t len, char out[TR_HASH_HEX_MAX])
 {
@@ -513,4 +519,56 @@ tr_custody_verify(const char *case_dir, tr_custody_problem_fn fn, void *arg,
 	if (problems != NULL)
 		*problems = v.problems;
 	return rc;
+}
+
+struct rec_ctx {
+	json_t		*problems;
+	tr_custody_problem_fn fn;
+	void		*arg;
+};
+
+static void
+rec_problem(void *arg, const char *msg)
+{
+	struct rec_ctx *c = arg;
+
+	json_array_append_new(c->problems, json_string(msg));
+	if (c->fn != NULL)
+		c->fn(c->arg, msg);
+}
+
+int
+tr_custody_verify_record(const char *case_dir, tr_custody_problem_fn fn,
+    void *arg, tr_rec **out, int *match, tr_error *err)
+{
+	char head[TR_HASH_HEX_MAX];
+	struct rec_ctx c;
+	size_t problems = 0, entries = 0;
+	json_t *rec;
+	int rc;
+
+	*out = NULL;
+	c.fn = fn;
+	c.arg = arg;
+	if ((c.problems = json_array()) == NULL)
+		return oom_err(err);
+	rc = tr_custody_verify(case_dir, rec_problem, &c, &problems, &entries,
+	    head, err);
+	if (rc != TR_OK) {
+		json_decref(c.problems);
+		return rc;
+	}
+	rec = json_pack("{s:s, s:s%, s:I, s:s, s:b}", "record", "verification",
+	    "case", case_dir, strlen(case_dir), "entries", (json_int_t)entries,
+	    "head", head, "match", problems == 0);
+	if (rec == NULL || (problems > 0 &&
+	    json_object_set(rec, "problems", c.problems) != 0)) {
+		json_decref(rec);
+		json_decref(c.problems);
+		return oom_err(err);
+	}
+	json_decref(c.problems);
+	*match = problems == 0;
+	*out = TRI_REC(rec);
+	return TR_OK;
 }

@@ -24,3 +24,29 @@ cmd_triage_collect_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DTR_ABS_SRCDIR='"$(abs_top_srcdir)"' \
 	-DTR_ABS_BUILDDIR='"$(abs_top_builddir)"'
 cmd_triage_collect_LDADD = $(CLI_LDADD)
+
+dist_man_MANS += man/triage-report.1 man/triage-collect.1
+
+if HAVE_BATS
+TESTS += tests/cli/triage-report.bats tests/cli/triage-collect.bats
+endif
+EXTRA_DIST += tests/cli/triage-report.bats tests/cli/triage-collect.bats \
+	tests/golden/triage-report/records.jsonl \
+	tests/golden/triage-report/records.html \
+	tests/golden/triage-report/records.md \
+	man/records-report.md
+
+# The README's first command: collect the bundled sample evidence into
+# demo-case/ and print where its report is.  A failing step is recorded in
+# demo-case/custody.jsonl and shown in the report; the exit status says so.
+.PHONY: demo
+demo: all
+	@rm -rf '$(abs_top_builddir)/demo-case'
+	@status=0; \
+	'$(abs_top_builddir)/cmd/triage-collect' --examiner 'Demo Examiner' \
+	    --case-number DEMO-0001 -o '$(abs_top_builddir)/demo-case' \
+	    '$(abs_top_srcdir)/tests/data/sample.img' || status=$$?; \
+	echo; \
+	echo "Report: $(abs_top_builddir)/demo-case/report.html"; \
+	echo "Custody log: $(abs_top_builddir)/demo-case/custody.jsonl (check it with: $(abs_top_builddir)/cmd/triage-verify --case $(abs_top_builddir)/demo-case)"; \
+	exit $$status

@@ -82,6 +82,18 @@ TR_API int tr_custody_verify(const char *case_dir, tr_custody_problem_fn fn,
     void *arg, size_t *problems, size_t *entries, char head[TR_HASH_HEX_MAX],
     tr_error *err);
 
+/*
+ * tr_custody_verify() as a "verification" record (triage-records(5)):
+ * {"record":"verification","case":case_dir,"entries":N,"head":H,
+ * "match":true|false,"problems":[messages]} ("problems" left out when
+ * none).  *match is 1 when nothing was found.  Each problem also goes to fn
+ * when not NULL.  The caller frees *out with tr_rec_free().  Errors as
+ * tr_custody_verify().
+ */
+TR_API int tr_custody_verify_record(const char *case_dir,
+    tr_custody_problem_fn fn, void *arg, tr_rec **out, int *match,
+    tr_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,291 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+load helpers
+
+setup_file() {
+	# One collection of the sample disk, shared by the read-only tests.
+	export CASE0="$BATS_FILE_TMPDIR/case0"
+	triage-collect -q -e 'Jane Doe' -c 2026-0042 -o "$CASE0" \
+		"$TRIAGE_SRCDIR/tests/data/sample.img" 2>"$BATS_FILE_TMPDIR/case0.err" ||
+		echo "status $?" >> "$BATS_FILE_TMPDIR/case0.err"
+}
+
+# Every custody entry (or record) the filter selects passes it, and there is one.
+jq_all() {
+	jq -n -e "[inputs | $1] | length > 0 and all" "$2" >/dev/null
+}
+
+# A copy of the shared case to tamper with.
+case_copy() {
+	local d
+	d=$(scratch)
+	cp -a "$CASE0" "$d/case"
+	echo "$d/case"
+}
+
+# The chain, checked independently of libtriage: each prev is the
+# sha256sum of the line before.
+chain_ok() {
+	local log=$1 n i prev want
+	n=$(wc -l < "$log")
+	[ "$(sed -n 1p "$log" | jq -r '.prev // "none"')" = none ]
+	for ((i = 2; i <= n; i++)); do
+		want=$(sed -n "$((i - 1))p" "$log" | tr -d '\n' | sha256sum | cut -d' ' -f1)
+		prev=$(sed -n "${i}p" "$log" | jq -r .prev)
+		[ "$prev" = "$want" ] || { echo "line $i: $prev != $want" >&2; return 1; }
+		[ "$(sed -n "${i}p" "$log" | jq .seq)" -eq "$i" ]
+	done
+}
+
+# A folder with triage-collect and the tools beside it, one of them fake.
+fake_tools() {
+	local bin=$1 fake=$2 t
+	# Outside the build tree the shipped rules are found through this.
+	export TRIAGE_RULES="$TRIAGE_SRCDIR/rules/yara"
+	mkdir -p "$bin"
+	cp "$TRIAGE_BUILDDIR/cmd/triage-collect" "$bin/"
+	for t in "$TRIAGE_BUILDDIR"/cmd/triage-*; do
+		[ -x "$t" ] && [ ! -e "$bin/$(basename "$t")" ] && ln -s "$t" "$bin/"
+	done
+	if [ -n "$fake" ]; then
+		rm -f "$bin/$fake"
+		printf '#!/bin/sh\n[ "$1" = --version ] && exit 0\necho "%s: cannot read <broken> at offset 42" >&2\nexit 2\n' "$fake" > "$bin/$fake"
+		chmod +x "$bin/$fake"
+	fi
+}
+
+@test "--help prints the man page synopsis and exits 0" {
+	assert_help_matches_man triage-collect
+}
+
+@test "--version names triage and every library" {
+	run -0 --separate-stderr triage-collect --version
+	[[ "${lines[0]}" == "triage-collect (triage) "* ]]
+	[[ "$output" == *"libyara "* ]]
+}
+
+@test "misuse exits 2 with the usage: unknown option, no source, no case" {
+	run -2 --separate-stderr triage-collect --bogus x
+	[[ "$stderr" == *"usage: triage-collect"* ]]
+	run -2 --separate-stderr triage-collect -o "$(scratch)/c"
+	[[ "$stderr" == *"no source given"* ]]
+	run -2 --separate-stderr triage-collect "$DATA/ext4.img"
+	[[ "$stderr" == *"no case folder given"* ]]
+}
+
+@test "a missing source exits 2 naming it, and makes no case folder" {
+	local d
+	d=$(scratch)
+	run -2 --separate-stderr triage-collect -o "$d/c" /nonexistent/disk.img
+	[[ "$stderr" == *"'/nonexistent/disk.img'"* ]]
+	[ ! -e "$d/c" ]
+}
+
+@test "--hash-only: SHA-256 and MD5 equal sha256sum and md5sum" {
+	run -0 --separate-stderr triage-collect --hash-only "$DATA/sample.img"
+	assert_jsonl "$output"
+	[ "$(jq -r .record <<<"$output")" = hash ]
+	[ "$(jq -r .sha256 <<<"$output")" = "$(sha256sum < "$DATA/sample.img" | cut -d' ' -f1)" ]
+	[ "$(jq -r .md5 <<<"$output")" = "$(md5sum < "$DATA/sample.img" | cut -d' ' -f1)" ]
+	[ "$(jq .size <<<"$output")" -eq 15728640 ]
+	run -2 --separate-stderr bash -c "triage-collect -H '$DATA/ext4.img' > /dev/full"
+}
+
+@test "sample.img: every step done, the case folder complete" {
+	[ ! -s "$BATS_FILE_TMPDIR/case0.err" ] || { cat "$BATS_FILE_TMPDIR/case0.err"; false; }
+	for f in custody.jsonl hash.jsonl info.jsonl files.jsonl hits.jsonl \
+		timeline.jsonl report.html artifacts/manifest.jsonl; do
+		[ -s "$CASE0/$f" ] || { echo "missing $f" >&2; false; }
+	done
+	for f in "$CASE0"/*.jsonl "$CASE0/artifacts/manifest.jsonl"; do
+		assert_jsonl "$(cat "$f")"
+	done
+	run -0 jq -r '[.seq, .step, .status] | @tsv' "$CASE0/custody.jsonl"
+	[ "$output" = "$(printf '1\thash\tok\n2\tinfo\tok\n3\twalk\tok\n4\textract\tok\n5\tscan\tok\n6\ttimeline\tok\n7\treport\tok')" ]
+	# Both systems found: both artifact groups asked for.
+	jq_all 'select(.step == "extract") | .argv | index("--artifact=linux-triage") and index("--artifact=windows-triage")' "$CASE0/custody.jsonl"
+	jq_all 'select(.path == "/etc/passwd")' "$CASE0/artifacts/manifest.jsonl"
+	# The planted EICAR file is a hit, tagged in the timeline.
+	jq_all 'select(.rule == "EICAR_Test_File" and .path == "/home/alice/Downloads/invoice.pdf.exe")' "$CASE0/hits.jsonl"
+	grep -q '"yara:EICAR_Test_File"' "$CASE0/timeline.jsonl"
+	[ "$(jq -r .sha256 "$CASE0/hash.jsonl")" = "$(sha256sum < "$DATA/sample.img" | cut -d' ' -f1)" ]
+}
+
+@test "custody entries: examiner, case, host, versions, times, outputs with their SHA-256" {
+	local n
+	n=$(wc -l < "$CASE0/custody.jsonl")
+	[ "$(jq -r 'select(.examiner == "Jane Doe" and .case_number == "2026-0042" and (.host | length > 0)) | .seq' "$CASE0/custody.jsonl" | wc -l)" -eq "$n" ]
+	jq_all 'select(.step == "walk") | .versions["triage-walk"] and .versions.libtsk' "$CASE0/custody.jsonl"
+	jq_all 'select(.step == "walk") | (.started | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$")) and .finished >= .started and .exit == 0' "$CASE0/custody.jsonl"
+	# Every listed output is there with that SHA-256 (an oracle outside libtriage).
+	jq -r '.outputs[]? | "\(.sha256)  \(.path)"' "$CASE0/custody.jsonl" > "$BATS_TEST_TMPDIR/sums"
+	(cd "$CASE0" && sha256sum --quiet -c "$BATS_TEST_TMPDIR/sums")
+	grep -q ' artifacts/manifest.jsonl$' "$BATS_TEST_TMPDIR/sums"
+	chain_ok "$CASE0/custody.jsonl"
+}
+
+@test "the report names the case, the evidence hash and the hits" {
+	local sha
+	sha=$(sha256sum < "$DATA/sample.img" | cut -d' ' -f1)
+	grep -q "$sha" "$CASE0/report.html"
+	grep -q '2026-0042' "$CASE0/report.html"
+	grep -q 'EICAR_Test_File' "$CASE0/report.html"
+	grep -q "<b>$(wc -l < "$CASE0/hits.jsonl")</b><span>YARA hits</span>" "$CASE0/report.html"
+}
+
+@test "triage-verify --case: an intact case matches" {
+	run -0 --separate-stderr triage-verify --case "$CASE0"
+	assert_jsonl "$output"
+	[ "$(jq .match <<<"$output")" = true ]
+	[ "$(jq .entries <<<"$output")" -eq 7 ]
+	[ "$(jq -r .head <<<"$output")" = "$(tail -n 1 "$CASE0/custody.jsonl" | tr -d '\n' | sha256sum | cut -d' ' -f1)" ]
+}
+
+@test "triage-verify --case: a changed, a deleted and an added file exit 1 naming them" {
+	local c
+	c=$(case_copy)
+	sed -i 's/EICAR_Test_File/EICAR_Renamed___/' "$c/hits.jsonl"
+	run -1 --separate-stderr triage-verify --case "$c"
+	[[ "$stderr" == *"'hits.jsonl' (line 5, step scan): changed"* ]]
+	[ "$(jq .match <<<"$output")" = false ]
+	c=$(case_copy)
+	rm "$c/artifacts/manifest.jsonl"
+	echo planted > "$c/artifacts/extra.txt"
+	run -1 --separate-stderr triage-verify --case "$c"
+	[[ "$stderr" == *"'artifacts/manifest.jsonl' (line 4, step extract): deleted"* ]]
+	[[ "$stderr" == *"'artifacts/extra.txt': added"* ]]
+}
+
+@test "triage-verify --case: edited, deleted and reordered entries exit 1 naming the line" {
+	local c
+	c=$(case_copy)
+	sed -i '2s/"status":"ok"/"status":"OK"/' "$c/custody.jsonl"
+	run -1 --separate-stderr triage-verify --case "$c"
+	[[ "$stderr" == *"custody.jsonl line 3: hash chain broken"* ]]
+	c=$(case_copy)
+	sed -i 3d "$c/custody.jsonl"
+	run -1 --separate-stderr triage-verify --case "$c"
+	[[ "$stderr" == *"custody.jsonl line 3: entry number 4 where 3 was expected"* ]]
+	[[ "$stderr" == *"'files.jsonl': added"* ]]
+	c=$(case_copy)
+	{ sed -n 1p "$c/custody.jsonl"; sed -n 3p "$c/custody.jsonl"; sed -n 2p "$c/custody.jsonl"; sed -n '4,$p' "$c/custody.jsonl"; } > "$c/log"
+	mv "$c/log" "$c/custody.jsonl"
+	run -1 --separate-stderr triage-verify --case "$c"
+	[[ "$stderr" == *"line 2: entry number 3 where 2 was expected"* ]]
+	run -2 --separate-stderr triage-verify --case "$(scratch)"
+	[[ "$stderr" == *"custody.jsonl"* ]]
+}
+
+@test "a non-empty case folder is refused without --resume" {
+	local d
+	d=$(scratch)
+	echo x > "$d/notes.txt"
+	run -2 --separate-stderr triage-collect -o "$d" "$DATA/ext4.img"
+	[[ "$stderr" == *"'$d' is not empty: use --resume"* ]]
+	[ "$(ls "$d")" = notes.txt ]
+	run -2 --separate-stderr triage-collect -r -o "$d" "$DATA/ext4.img"
+	[[ "$stderr" == *"has no custody.jsonl"* ]]
+}
+
+@test "--resume after an interruption: the first entries kept, the rest done again" {
+	local c
+	c=$(case_copy)
+	head -n 3 "$CASE0/custody.jsonl" > "$c/custody.jsonl"
+	echo partial > "$c/hits.jsonl"
+	run -2 --separate-stderr triage-collect -q -o "$c" "$DATA/sample.img"
+	run -0 --separate-stderr triage-collect -q -r -o "$c" "$DATA/sample.img"
+	[ "$(head -n 3 "$c/custody.jsonl")" = "$(head -n 3 "$CASE0/custody.jsonl")" ]
+	run -0 jq -r .step "$c/custody.jsonl"
+	[ "$output" = "$(printf 'hash\ninfo\nwalk\nextract\nscan\ntimeline\nreport')" ]
+	# The examiner and case number came from the log.
+	[ "$(jq -r 'select(.seq == 7) | .examiner' "$c/custody.jsonl")" = 'Jane Doe' ]
+	jq_all 'select(.step == "extract") | .removed | index("artifacts/manifest.jsonl")' "$c/custody.jsonl"
+	chain_ok "$c/custody.jsonl"
+	run -0 --separate-stderr triage-verify --case "$c"
+	run -0 --separate-stderr triage-collect -r -o "$c" "$DATA/sample.img"
+	[[ "$stderr" == *"every step is already done"* ]]
+	run -2 --separate-stderr triage-collect -r -o "$c" "$DATA/ext4.img"
+	[[ "$stderr" == *"it was collected from"* ]]
+}
+
+@test "--resume refuses a case whose log does not check out" {
+	local c
+	c=$(case_copy)
+	head -n 4 "$CASE0/custody.jsonl" > "$c/custody.jsonl"
+	echo changed >> "$c/info.jsonl"
+	run -2 --separate-stderr triage-collect -r -o "$c" "$DATA/sample.img"
+	[[ "$stderr" == *"'info.jsonl' (line 2, step info): changed"* ]]
+	[[ "$stderr" == *"cannot resume"* ]]
+}
+
+@test "a failing step is recorded, later steps run, exit 2; --resume redoes it" {
+	local d bin
+	d=$(scratch)
+	bin="$d/bin"
+	fake_tools "$bin" triage-scan
+	run -2 --separate-stderr "$bin/triage-collect" -o "$d/c" "$DATA/sample.img"
+	[[ "$stderr" == *"[scan] failed (exit 2): triage-scan: cannot read <broken> at offset 42"* ]]
+	[[ "$stderr" == *"1 step failed"* ]]
+	jq_all 'select(.step == "scan") | .status == "failed" and .exit == 2 and (.stderr_tail | contains("offset 42"))' "$d/c/custody.jsonl"
+	# The timeline still ran, on the files alone; the report shows the failure.
+	jq_all 'select(.step == "timeline") | .status == "ok" and (.argv | length == 3)' "$d/c/custody.jsonl"
+	grep -q 'cannot read &lt;broken&gt; at offset 42' "$d/c/report.html"
+	grep -q '<b>1</b><span>failed steps</span>' "$d/c/report.html"
+	run -0 --separate-stderr triage-verify --case "$d/c"
+	# Put the real scanner back and go on from the failed step.
+	fake_tools "$d/bin2" ""
+	run -0 --separate-stderr "$d/bin2/triage-collect" -r -o "$d/c" "$DATA/sample.img"
+	run -0 jq -r .step "$d/c/custody.jsonl"
+	[ "$output" = "$(printf 'hash\ninfo\nwalk\nextract\nscan\ntimeline\nreport\nscan\ntimeline\nreport')" ]
+	jq_all 'select(.seq == 8) | .status == "ok" and (.removed | index("hits.jsonl"))' "$d/c/custody.jsonl"
+	run -0 --separate-stderr triage-verify --case "$d/c"
+}
+
+@test "a missing tool is a failed step, not a crash" {
+	local d
+	d=$(scratch)
+	fake_tools "$d/bin" ""
+	rm "$d/bin/triage-info"
+	run -2 --separate-stderr env PATH=/usr/bin:/bin "$d/bin/triage-collect" -o "$d/c" "$DATA/ext4.img"
+	jq_all 'select(.step == "info") | .status == "failed" and .exit == 127 and (.stderr_tail | contains("cannot run"))' "$d/c/custody.jsonl"
+	jq_all 'select(.step == "walk") | .status == "ok"' "$d/c/custody.jsonl"
+}
+
+@test "ext4.img: a bare Linux filesystem; gpt.img: no system, no hit" {
+	local d
+	d=$(scratch)
+	run -0 --separate-stderr triage-collect -o "$d/c" "$DATA/ext4.img"
+	jq_all 'select(.step == "extract") | (.argv | index("--artifact=linux-triage")) and (.argv | index("--artifact=windows-triage") | not)' "$d/c/custody.jsonl"
+	jq_all 'select(.path == "/etc/passwd")' "$d/c/artifacts/manifest.jsonl"
+	jq_all 'select(.rule == "EICAR_Test_File") | .path == "/home/alice/Downloads/eicar.com"' "$d/c/hits.jsonl"
+	run -0 --separate-stderr triage-verify --case "$d/c"
+	run -0 --separate-stderr triage-collect -o "$d/g" "$DATA/gpt.img"
+	jq_all 'select(.step == "extract") | .status == "skipped" and (.note | contains("no Linux"))' "$d/g/custody.jsonl"
+	jq_all 'select(.step == "scan") | .status == "none" and .exit == 1' "$d/g/custody.jsonl"
+	[ -s "$d/g/files.jsonl" ] && [ -s "$d/g/timeline.jsonl" ] && [ -s "$d/g/report.html" ]
+	grep -q 'No YARA rule matched' "$d/g/report.html"
+	run -0 --separate-stderr triage-verify --case "$d/g"
+}
+
+@test "a live folder: no hash step, and a case inside the source is refused" {
+	local d
+	d=$(scratch)
+	mkdir -p "$d/live/etc" && echo 'root:x:0:0::/root:/bin/sh' > "$d/live/etc/passwd"
+	run -2 --separate-stderr triage-collect -o "$d/live/case" "$d/live"
+	[[ "$stderr" == *"is inside the source"* ]]
+	[ ! -e "$d/live/case" ]
+	run -0 --separate-stderr triage-collect -o "$d/c" "$d/live"
+	jq_all 'select(.step == "hash") | .status == "skipped"' "$d/c/custody.jsonl"
+	jq_all 'select(.path == "/etc/passwd")' "$d/c/files.jsonl"
+}
+
+@test "--acquire: the image is made, hashed, and analysed instead of the source" {
+	local d
+	d=$(scratch)
+	run -0 --separate-stderr triage-collect -A -c C-1 -e Examiner -o "$d/c" "$DATA/sample.img"
+	[ -s "$d/c/image.E01" ]
+	jq_all 'select(.step == "acquire") | .status == "ok" and (.outputs | map(.path) | index("image.E01"))' "$d/c/custody.jsonl"
+	jq_all 'select(.step == "walk") | .argv[-1] | endswith("/image.E01")' "$d/c/custody.jsonl"
+	jq_all 'select(.rule == "EICAR_Test_File")' "$d/c/hits.jsonl"
+	run -0 --separate-stderr triage-verify --case "$d/c"
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+load helpers
+
+GOLDEN="$TRIAGE_SRCDIR/tests/golden/triage-report"
+
+# Headless chromium, or skip.  Prints the DOM after layout.
+chromium_dom() {
+	need_cmd chromium
+	local prof
+	prof=$(mktemp -d "$BATS_TEST_TMPDIR/chr.XXXXXX")
+	timeout 120 chromium --headless --no-sandbox --disable-gpu \
+		--disable-background-networking --disable-component-update \
+		--disable-sync --no-first-run --user-data-dir="$prof" \
+		"$@" 2>/dev/null
+}
+
+@test "--help prints the man page synopsis and exits 0" {
+	assert_help_matches_man triage-report
+}
+
+@test "--version names triage and every library" {
+	run -0 --separate-stderr triage-report --version
+	[[ "${lines[0]}" == "triage-report (triage) "* ]]
+	[[ "$output" == *"libtsk "* ]]
+}
+
+@test "an unknown option exits 2 with the usage on stderr" {
+	run -2 --separate-stderr triage-report --bogus "$GOLDEN/records.jsonl"
+	[ -z "$output" ]
+	[[ "$stderr" == *"usage: triage-report"* ]]
+}
+
+@test "no input and a bad format exit 2" {
+	run -2 --separate-stderr triage-report
+	[[ "$stderr" == *"no case folder or record file given"* ]]
+	run -2 --separate-stderr triage-report -f pdf "$GOLDEN/records.jsonl"
+	[[ "$stderr" == *"unknown format 'pdf'"* ]]
+	run -2 --separate-stderr triage-report -c x "$GOLDEN/records.jsonl"
+	[[ "$stderr" == *"invalid number of events 'x'"* ]]
+}
+
+@test "a missing input exits 2 naming it" {
+	run -2 --separate-stderr triage-report /nonexistent/hits.jsonl
+	[[ "$stderr" == *"'/nonexistent/hits.jsonl'"* ]]
+}
+
+@test "HTML golden: hand-written records give the same page byte for byte" {
+	run -0 --separate-stderr triage-report -c 2 -o "$BATS_TEST_TMPDIR/r.html" "$GOLDEN/records.jsonl"
+	diff -u "$GOLDEN/records.html" "$BATS_TEST_TMPDIR/r.html"
+}
+
+@test "Markdown golden" {
+	run -0 --separate-stderr triage-report -c 2 -f md -o "$BATS_TEST_TMPDIR/r.md" "$GOLDEN/records.jsonl"
+	diff -u "$GOLDEN/records.md" "$BATS_TEST_TMPDIR/r.md"
+}
+
+@test "the page holds the figures: hits, evidence hash, failed step, versions" {
+	run -0 --separate-stderr triage-report "$GOLDEN/records.jsonl"
+	[[ "$output" == *"<b>2</b><span>YARA hits</span>"* ]]
+	[[ "$output" == *"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"* ]]
+	[[ "$output" == *"<b>1</b><span>failed steps</span>"* ]]
+	[[ "$output" == *"libyara"*"4.3.0"* ]]
+	[[ "$output" == *"2026-0042"* ]]
+	[[ "$output" == *"<svg "* ]]
+	# Self-contained: no script, no external reference.
+	! grep -Eiq '<script|<link|src="http|href="http|@import' <<<"$output"
+}
+
+@test "names from evidence are escaped: a crafted <script> path shows as text" {
+	local d
+	d=$(scratch)
+	cat > "$d/evil.jsonl" <<-'EOF'
+	{"record":"hit","source":"x.img","path":"/<script>alert(1)</script>","rule":"R\"><img src=x onerror=alert(3)>","sha256":"<b>","strings":[{"id":"$a</td>","offset":0}]}
+	{"record":"event","datetime":"2023-01-01T00:00:00Z","timestamp":1672531200000000,"timestamp_desc":"<i>t</i>","path":"/<script>alert(1)</script>","tag":["yara:<svg onload=alert(4)>"]}
+	{"record":"image","source":"'\"&<>","format":"raw","size":1}
+	EOF
+	run -0 --separate-stderr triage-report "$d/evil.jsonl"
+	[[ "$output" == *"/&lt;script&gt;alert(1)&lt;/script&gt;"* ]]
+	[[ "$output" == *"R&quot;&gt;&lt;img src=x onerror=alert(3)&gt;"* ]]
+	[[ "$output" == *"&#39;&quot;&amp;&lt;&gt;"* ]]
+	! grep -q '<script' <<<"$output"
+	! grep -q '<img' <<<"$output"
+	! grep -q '<svg onload' <<<"$output"
+	! grep -q '<i>t' <<<"$output"
+	run -0 --separate-stderr triage-report -f md "$d/evil.jsonl"
+	! grep -q '<script' <<<"$output"
+	[[ "$output" == *"&lt;script&gt;"* ]]
+}
+
+@test "a bad line: exit 2 naming the line, the report still written and listing it" {
+	local d
+	d=$(scratch)
+	{ head -n 5 "$GOLDEN/records.jsonl"; echo 'not json'; } > "$d/bad.jsonl"
+	run -2 --separate-stderr triage-report -o "$d/r.html" "$d/bad.jsonl"
+	[[ "$stderr" == *"bad.jsonl"*"line 6"* ]]
+	grep -q "Records that could not be read" "$d/r.html"
+	grep -q "line 6" "$d/r.html"
+}
+
+@test "stdin, and an unwritable output" {
+	run -0 --separate-stderr bash -c "triage-report -f md - < '$GOLDEN/records.jsonl'"
+	[[ "$output" == *"| YARA hits | 2 |"* ]]
+	run -2 --separate-stderr triage-report -o /nonexistent/r.html "$GOLDEN/records.jsonl"
+	[[ "$stderr" == *"'/nonexistent/r.html'"* ]]
+	run -2 --separate-stderr bash -c "triage-report '$GOLDEN/records.jsonl' > /dev/full"
+	[[ "$stderr" == *"cannot write"* ]]
+}
+
+@test "a folder that is not a case exits 2" {
+	run -2 --separate-stderr triage-report "$(scratch)"
+	[[ "$stderr" == *"is not a case folder"* ]]
+}
+
+@test "real evidence: an ext2 image with a hostile file name, walked, scanned, reported" {
+	need_cmd mke2fs
+	local d name='<img src=x onerror=alert(1)>.com'
+	d=$(scratch)
+	mkdir "$d/root"
+	printf '%s' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*' > "$d/root/$name"
+	E2FSPROGS_FAKE_TIME=1680674828 mke2fs -q -F -t ext2 -d "$d/root" "$d/evil.img" 1M
+	triage-walk -H sha256 "$d/evil.img" > "$d/files.jsonl"
+	run -0 --separate-stderr triage-scan -r "$TRIAGE_SRCDIR/rules/yara/eicar.yar" "$d/evil.img"
+	printf '%s\n' "$output" > "$d/hits.jsonl"
+	triage-timeline "$d/files.jsonl" "$d/hits.jsonl" > "$d/timeline.jsonl"
+	run -0 --separate-stderr triage-report -o "$d/r.html" "$d/files.jsonl" "$d/hits.jsonl" "$d/timeline.jsonl"
+	grep -q '/&lt;img src=x onerror=alert(1)&gt;.com' "$d/r.html"
+	! grep -q '<img' "$d/r.html"
+	grep -q 'EICAR_Test_File' "$d/r.html"
+}
+
+@test "chromium renders the page: figures in the DOM, a screenshot written" {
+	local shot="$TRIAGE_BUILDDIR/tests/cli/triage-report.png"
+	triage-report -c 2 -o "$BATS_TEST_TMPDIR/r.html" "$GOLDEN/records.jsonl"
+	run -0 chromium_dom --dump-dom "file://$BATS_TEST_TMPDIR/r.html"
+	[[ "$output" == *"<b>2</b><span>YARA hits</span>"* ]]
+	[[ "$output" == *"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"* ]]
+	# The crafted name stayed text: no element was made from it.
+	[[ "$output" == *"/tmp/&lt;script&gt;alert(1)&lt;/script&gt;"* ]]
+	[ "$(grep -o '<script' <<<"$output" | wc -l)" -eq 0 ]
+	[ "$(grep -o '<rect class="bar' <<<"$output" | wc -l)" -eq 5 ]
+	mkdir -p "$(dirname "$shot")"
+	rm -f "$shot"
+	chromium_dom --screenshot="$shot" --window-size=1280,2000 \
+		"file://$BATS_TEST_TMPDIR/r.html" >/dev/null
+	[ -s "$shot" ]
+	[ "$(head -c 8 "$shot" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
+}
