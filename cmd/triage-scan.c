@@ -456,6 +456,10 @@ walk_cb(void *arg, const tr_entry *e)
 		return TR_WALK_CONTINUE;
 	if (e->deleted && (!O->deleted || !e->recoverable || e->realloc))
 		return TR_WALK_CONTINUE;
+	/* NTFS $BadClus:$Bad: as large as the volume, sparse, no data. */
+	if (e->stream != NULL && strcmp(e->stream, "$Bad") == 0 &&
+	    strcmp(e->path, "/$BadClus") == 0)
+		return TR_WALK_CONTINUE;
 	if (!selected(e->path))
 		return TR_WALK_CONTINUE;
 	if ((it = item_new(wa->sc, wa->fsi, e->inode, e->path, e->stream)) ==
@@ -533,38 +537,17 @@ walk_fs(struct src *sc, int fsi)
 	return rc;
 }
 
-/* Open one operand: an image, a folder, or a plain file. */
+/* A plain file: scanned through a live source on its folder. */
 static int
-open_source(struct src *sc, const char *arg)
+open_plain(struct src *sc, const char *arg)
 {
-	struct stat st;
 	tr_error err;
 	char *dir, *slash;
 
-	sc->arg = sc->label = arg;
-	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
-		sc->live = 1;
-	if (tr_source_open(&sc->src, arg, sc->live ? "dir" : NULL, 0, &err)
-	    != TR_OK) {
-		cli_error("%s", err.msg);
+	if ((dir = strdup(arg)) == NULL) {
+		cli_error("out of memory");
 		return -1;
 	}
-	if (tr_source_layout(sc->src, &sc->layout, NULL, NULL, &err) !=
-	    TR_OK) {
-		cli_error("%s", err.msg);
-		return -1;
-	}
-	if (sc->live || sc->layout->nfs > 0 || sc->layout->nvolumes > 0 ||
-	    strcmp(tr_source_format(sc->src), "raw") != 0 ||
-	    !S_ISREG(st.st_mode) || tr_source_segments(sc->src) != 1)
-		return 0;
-	/* No filesystem, no partitions: scan the file itself. */
-	tr_layout_free(sc->layout);
-	tr_source_close(sc->src);
-	sc->layout = NULL;
-	sc->src = NULL;
-	if ((dir = strdup(arg)) == NULL)
-		return -1;
 	slash = strrchr(dir, '/');
 	if (slash == dir)
 		dir[1] = '\0';
@@ -581,6 +564,42 @@ open_source(struct src *sc, const char *arg)
 		return -1;
 	}
 	return 0;
+}
+
+/* Open one operand: an image, a folder, or a plain file. */
+static int
+open_source(struct src *sc, const char *arg)
+{
+	struct stat st;
+	tr_error err;
+	int isreg;
+
+	sc->arg = sc->label = arg;
+	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+		sc->live = 1;
+	isreg = stat(arg, &st) == 0 && S_ISREG(st.st_mode);
+	if (isreg && st.st_size == 0)
+		return open_plain(sc, arg);
+	if (tr_source_open(&sc->src, arg, sc->live ? "dir" : NULL, 0, &err)
+	    != TR_OK) {
+		cli_error("%s", err.msg);
+		return -1;
+	}
+	if (tr_source_layout(sc->src, &sc->layout, NULL, NULL, &err) !=
+	    TR_OK) {
+		cli_error("%s", err.msg);
+		return -1;
+	}
+	if (sc->live || sc->layout->nfs > 0 || sc->layout->nvolumes > 0 ||
+	    strcmp(tr_source_format(sc->src), "raw") != 0 || !isreg ||
+	    tr_source_segments(sc->src) != 1)
+		return 0;
+	/* No filesystem, no partitions: scan the file itself. */
+	tr_layout_free(sc->layout);
+	tr_source_close(sc->src);
+	sc->layout = NULL;
+	sc->src = NULL;
+	return open_plain(sc, arg);
 }
 
 static int
