@@ -100,6 +100,7 @@ struct collect {
 	const char	*examiner;
 	const char	*case_number;
 	char		host[256];
+	char		ex_buf[256], cn_buf[256];	/* from the log */
 	char		image[PATH_MAX];	/* CASE/image.E01 */
 	int		acquire, is_dir;
 	int		status[NSTEPS];	/* 0 not run, else an exit code + 1 */
@@ -709,12 +710,15 @@ status_of(const char *st, int code)
 static void
 resume_warn(void *arg, const char *msg)
 {
-	unsigned *bad = arg;
+	unsigned *n = arg;
 
 	/* Leftovers of an interrupted step are removed when it runs again. */
-	if (strstr(msg, "': added: ") == NULL)
-		(*bad)++;
-	cli_warn("%s", msg);
+	if (strstr(msg, "': added: ") != NULL) {
+		n[1]++;
+		return;
+	}
+	n[0]++;
+	cli_error("%s", msg);
 }
 
 /* Where to go on in an existing case: the first step not completed. */
@@ -726,16 +730,20 @@ resume_point(struct collect *c)
 	tr_error err;
 	tr_rec *r;
 	const char *name, *v;
-	unsigned bad = 0;
+	unsigned bad[2] = { 0, 0 };
 	int64_t code;
 	int id, first = 1, rc;
 
-	if (tr_custody_verify(c->dir, resume_warn, &bad, NULL, NULL, NULL,
+	if (tr_custody_verify(c->dir, resume_warn, bad, NULL, NULL, NULL,
 	    &err) != TR_OK) {
 		cli_error("cannot resume: %s", err.msg);
 		exit(CLI_EXIT_TROUBLE);
 	}
-	if (bad > 0) {
+	if (bad[1] > 0)
+		cli_warn("%u files are not in the custody log (left by an "
+		    "unfinished step?); those of the steps run again are "
+		    "replaced", bad[1]);
+	if (bad[0] > 0) {
 		cli_error("cannot resume '%s': its custody log does not check "
 		    "out (see above)", c->dir);
 		exit(CLI_EXIT_TROUBLE);
@@ -757,11 +765,15 @@ resume_point(struct collect *c)
 				exit(CLI_EXIT_TROUBLE);
 			}
 			if (c->examiner == NULL &&
-			    (v = tr_rec_get_str(r, "examiner")) != NULL)
-				c->examiner = strdup(v);
+			    (v = tr_rec_get_str(r, "examiner")) != NULL) {
+				snprintf(c->ex_buf, sizeof(c->ex_buf), "%s", v);
+				c->examiner = c->ex_buf;
+			}
 			if (c->case_number == NULL &&
-			    (v = tr_rec_get_str(r, "case_number")) != NULL)
-				c->case_number = strdup(v);
+			    (v = tr_rec_get_str(r, "case_number")) != NULL) {
+				snprintf(c->cn_buf, sizeof(c->cn_buf), "%s", v);
+				c->case_number = c->cn_buf;
+			}
 			first = 0;
 		}
 		name = tr_rec_get_str(r, "step");
