@@ -1192,8 +1192,13 @@ write_chart(struct out *o, const tr_report *r)
 	lo = ts[r->nts / 4];
 	hi = ts[(r->nts - 1) * 3 / 4];
 	w = (hi - lo) * 3 + 86400;
-	lo = ts[0] > lo - w ? ts[0] : lo - w;
-	hi = ts[r->nts - 1] < hi + w ? ts[r->nts - 1] : hi + w;
+	for (i = 0; i < r->nts && ts[i] < lo - w; i++)
+		;
+	k = r->nts - 1;
+	while (k > i && ts[k] > hi + w)
+		k--;
+	lo = ts[i];
+	hi = ts[k];
 	for (wi = 0; wi < sizeof(widths) / sizeof(widths[0]); wi++) {
 		w = widths[wi];
 		start = lo - ((lo % w) + w) % w;
