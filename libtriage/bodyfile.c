@@ -193,5 +193,7 @@ tr_entry_bodyfile(const tr_entry *e, const char *md5, char **buf,
 	if (e->fn_attr != NULL)
 		line(&o, e, md5, 1);
 	line(&o, e, md5, 0);
+	if (!o.nomem)
+		(*buf)[*len] = '\0';	/* grow() keeps room for it */
 	return o.nomem ? TR_ENOMEM : TR_OK;
 }

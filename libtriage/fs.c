@@ -928,6 +928,281 @@ tr_entry_record(const tr_fs *fs, const tr_entry *e, const tr_hashes *h)
 	return r;
 }
 
+/* A growing output buffer for tr_entry_json(). */
+struct jbuf {
+	char	**buf;
+	size_t	*cap, *len;
+	int	nomem;
+};
+
+static char *
+jroom(struct jbuf *b, size_t more)
+{
+	size_t want = *b->len + more + 1, cap;
+	char *n;
+
+	if (b->nomem)
+		return NULL;
+	if (want > *b->cap) {
+		cap = *b->cap ? *b->cap : 1024;
+		while (cap < want)
+			cap *= 2;
+		if ((n = realloc(*b->buf, cap)) == NULL) {
+			b->nomem = 1;
+			return NULL;
+		}
+		*b->buf = n;
+		*b->cap = cap;
+	}
+	return *b->buf + *b->len;
+}
+
+static void
+jraw(struct jbuf *b, const char *s, size_t n)
+{
+	char *d = jroom(b, n);
+
+	if (d == NULL)
+		return;
+	memcpy(d, s, n);
+	*b->len += n;
+}
+
+#define JLIT(b, s)	jraw((b), (s), sizeof(s) - 1)
+
+/* Same rules as record.c: 0 for a byte that starts no valid sequence. */
+static size_t
+utf8_len(const unsigned char *p, size_t left)
+{
+	unsigned c = p[0];
+	size_t n, i;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return c == 0 ? 0 : 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (left < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+/*
+ * ,"key":"text" as jansson's compact dump writes it (\uXXXX in upper case
+ * for control bytes), bad UTF-8 as U+FFFD; returns 1 when a byte was bad.
+ */
+static int
+jstr(struct jbuf *b, const char *key, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n, klen = strlen(key);
+	char *d;
+	int bad = 0;
+
+	if ((d = jroom(b, klen + 6 + len * 6)) == NULL)
+		return 0;
+	*d++ = ',';
+	*d++ = '"';
+	memcpy(d, key, klen);
+	d += klen;
+	*d++ = '"';
+	*d++ = ':';
+	*d++ = '"';
+	while (i < len) {
+		unsigned c = p[i];
+
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			*d++ = (char)c;
+			i++;
+			continue;
+		}
+		if (c < 0x80 && c != 0) {
+			*d++ = '\\';
+			switch (c) {
+			case '"': *d++ = '"'; break;
+			case '\\': *d++ = '\\'; break;
+			case '\b': *d++ = 'b'; break;
+			case '\f': *d++ = 'f'; break;
+			case '\n': *d++ = 'n'; break;
+			case '\r': *d++ = 'r'; break;
+			case '\t': *d++ = 't'; break;
+			default:
+				memcpy(d, "u00", 3);
+				d += 3;
+				*d++ = hex[c >> 4];
+				*d++ = hex[c & 0xf];
+			}
+			i++;
+			continue;
+		}
+		if ((n = utf8_len(p + i, len - i)) == 0) {
+			memcpy(d, "\xef\xbf\xbd", 3);
+			d += 3;
+			i++;
+			bad = 1;
+			continue;
+		}
+		memcpy(d, p + i, n);
+		d += n;
+		i += n;
+	}
+	*d++ = '"';
+	*b->len = (size_t)(d - *b->buf);
+	return bad;
+}
+
+static void
+jtext(struct jbuf *b, const char *key, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t len = strlen(s), i, klen = strlen(key);
+	char *d;
+
+	if (!jstr(b, key, s, len) || (d = jroom(b, klen + 12 + 2 * len)) ==
+	    NULL)
+		return;
+	*d++ = ',';
+	*d++ = '"';
+	memcpy(d, key, klen);
+	d += klen;
+	memcpy(d, "_hex\":\"", 7);
+	d += 7;
+	for (i = 0; i < len; i++) {
+		*d++ = hex[(unsigned char)s[i] >> 4];
+		*d++ = hex[(unsigned char)s[i] & 0xf];
+	}
+	*d++ = '"';
+	*b->len = (size_t)(d - *b->buf);
+}
+
+static void
+jkey(struct jbuf *b, const char *key)
+{
+	size_t klen = strlen(key);
+	char *d = jroom(b, klen + 4);
+
+	if (d == NULL)
+		return;
+	d[0] = ',';
+	d[1] = '"';
+	memcpy(d + 2, key, klen);
+	d[klen + 2] = '"';
+	d[klen + 3] = ':';
+	*b->len += klen + 4;
+}
+
+static void
+juint(struct jbuf *b, const char *key, uint64_t v)
+{
+	char num[24];
+
+	jkey(b, key);
+	jraw(b, num, put_u64(num, v));
+}
+
+static void
+jbool(struct jbuf *b, const char *key, int v)
+{
+	jkey(b, key);
+	if (v)
+		JLIT(b, "true");
+	else
+		JLIT(b, "false");
+}
+
+static void
+jtime(struct jbuf *b, const char *key, const tr_time *t)
+{
+	char buf[TR_TIME_STR_MAX];
+
+	if (tr_time_format(t, buf) == NULL)
+		return;
+	jstr(b, key, buf, strlen(buf));
+}
+
+int
+tr_entry_json(const tr_fs *fs, const tr_entry *e, const tr_hashes *h,
+    int recovered, char **buf, size_t *cap, size_t *len)
+{
+	struct jbuf b = { buf, cap, len, 0 };
+	const tr_fs_info *fi = &fs->info;
+	char mode[8];
+	size_t start = *len;
+
+	JLIT(&b, "{\"record\":\"file\"");
+	jtext(&b, "source", tr_source_path(fs->src));
+	if (fi->volume >= 0)
+		juint(&b, "volume", (uint64_t)fi->volume);
+	jstr(&b, "fs", fi->fs, strlen(fi->fs));
+	jstr(&b, "inode", e->inode, strlen(e->inode));
+	jtext(&b, "path", e->path);
+	if (e->stream != NULL)
+		jtext(&b, "stream", e->stream);
+	jtext(&b, "name", e->name);
+	jstr(&b, "type", tr_ftype_name(e->type),
+	    strlen(tr_ftype_name(e->type)));
+	jbool(&b, "deleted", e->deleted);
+	if (e->realloc)
+		jbool(&b, "realloc", 1);
+	if (e->orphan)
+		jbool(&b, "orphan", 1);
+	if (e->has_meta) {
+		juint(&b, "size", e->size);
+		mode[0] = (char)('0' + ((e->mode >> 9) & 7));
+		mode[1] = (char)('0' + ((e->mode >> 6) & 7));
+		mode[2] = (char)('0' + ((e->mode >> 3) & 7));
+		mode[3] = (char)('0' + (e->mode & 7));
+		jstr(&b, "mode", mode, 4);
+		juint(&b, "uid", e->uid);
+		juint(&b, "gid", e->gid);
+		juint(&b, "nlink", e->nlink);
+	}
+	jtime(&b, "mtime", &e->mtime);
+	jtime(&b, "atime", &e->atime);
+	jtime(&b, "ctime", &e->ctime);
+	jtime(&b, "btime", &e->btime);
+	jtime(&b, "fn_mtime", &e->fn_mtime);
+	jtime(&b, "fn_atime", &e->fn_atime);
+	jtime(&b, "fn_ctime", &e->fn_ctime);
+	jtime(&b, "fn_btime", &e->fn_btime);
+	if (e->link_target != NULL)
+		jtext(&b, "link_target", e->link_target);
+	if (e->deleted)
+		jbool(&b, "recoverable", e->recoverable);
+	if (h != NULL) {
+		if (h->md5 != NULL)
+			jstr(&b, "md5", h->md5, strlen(h->md5));
+		if (h->sha1 != NULL)
+			jstr(&b, "sha1", h->sha1, strlen(h->sha1));
+		if (h->sha256 != NULL)
+			jstr(&b, "sha256", h->sha256, strlen(h->sha256));
+	}
+	if (recovered >= 0)
+		jbool(&b, "recovered", recovered);
+	JLIT(&b, "}\n");
+	if (b.nomem) {
+		*len = start;
+		return TR_ENOMEM;
+	}
+	(*buf)[*len] = '\0';	/* jroom() keeps room for it */
+	return TR_OK;
+}
+
 int
 tr_source_each_fs(tr_source *src, int volume, tr_warn_fn warn,
     void *warn_arg, tr_fs_fn fn, void *arg, unsigned *failed, tr_error *err)

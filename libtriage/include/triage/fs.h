@@ -168,8 +168,8 @@ TR_API int64_t tr_entry_read(tr_fs *fs, const tr_entry *e, uint64_t offset,
  * "fls -r -m /" prints them (sanitised names, " (deleted)", " -> target",
  * ":stream", plus an NTFS "($FILE_NAME)" line when e->fn_attr is set),
  * each ending in "\n", appended at *len into *buf (grown with realloc,
- * *cap its size).  md5 is 32 hex digits or NULL for "0".  Returns TR_OK or
- * TR_ENOMEM.  Thread-safe.
+ * *cap its size; NUL-terminated).  md5 is 32 hex digits or NULL for "0".
+ * Returns TR_OK or TR_ENOMEM.  Thread-safe.
  */
 TR_API int tr_entry_bodyfile(const tr_entry *e, const char *md5, char **buf,
     size_t *cap, size_t *len);
@@ -191,6 +191,16 @@ typedef struct tr_hashes {
 } tr_hashes;
 TR_API tr_rec *tr_entry_record(const tr_fs *fs, const tr_entry *e,
     const tr_hashes *hashes);
+/*
+ * The same record as tr_rec_dump(tr_entry_record()) byte for byte, plus a
+ * final "recovered" key when recovered is 0 or 1 (-1: none), and "\n",
+ * appended at *len into *buf (grown with realloc, *cap its size;
+ * NUL-terminated) without
+ * building a tr_rec: the fast path of triage-walk.  TR_OK or TR_ENOMEM.
+ */
+TR_API int tr_entry_json(const tr_fs *fs, const tr_entry *e,
+    const tr_hashes *hashes, int recovered, char **buf, size_t *cap,
+    size_t *len);
 
 /*
  * Open each filesystem of src in layout order (only those of volume
