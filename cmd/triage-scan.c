@@ -813,6 +813,14 @@ parse_args(int argc, char *argv[], struct opts *o)
 	}
 }
 
+static void
+free_opts(struct opts *o)
+{
+	free(o->rules);
+	free(o->include);
+	free(o->exclude);
+}
+
 static int
 start_workers(struct worker *w, int n)
 {
@@ -885,12 +893,13 @@ main(int argc, char *argv[])
 	ro.flags = o.nocache ? TR_RULES_NOCACHE : 0;
 	if (tr_rules_load(&rules, o.rules, o.nrules, &ro, &err) != TR_OK) {
 		cli_error("%s", err.msg);
+		free_opts(&o);
 		return CLI_EXIT_TROUBLE;
 	}
 	if ((srcs = calloc((size_t)argc, sizeof(*srcs))) == NULL ||
 	    (w = calloc((size_t)o.jobs, sizeof(*w))) == NULL) {
 		cli_error("out of memory");
-		return CLI_EXIT_TROUBLE;
+		exit(CLI_EXIT_TROUBLE);
 	}
 	out = cli_open_output(o.unbuffered);
 	if (start_workers(w, o.jobs) != 0)
@@ -929,9 +938,7 @@ main(int argc, char *argv[])
 	    nhits > 0 ? CLI_EXIT_OK : CLI_EXIT_NONE;
 	free(srcs);
 	free(w);
-	free(o.rules);
-	free(o.include);
-	free(o.exclude);
+	free_opts(&o);
 	tr_rules_free(rules);
 	return cli_close_output(out, status);
 }

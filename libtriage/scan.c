@@ -128,7 +128,8 @@ build_match(tr_scanner *s, YR_SCAN_CONTEXT *ctx, const YR_RULE *rule,
 {
 	const YR_META *meta;
 	const YR_STRING *str;
-	const YR_MATCH *m;
+	const YR_MATCH *m, *mp;
+	YR_MATCH mcopy;
 	const char *tag;
 	tr_rec *r, *tags = NULL, *metas = NULL, *strs = NULL, *sm;
 	size_t listed = 0, dropped = 0, omitted = 0, dl;
@@ -166,7 +167,16 @@ build_match(tr_scanner *s, YR_SCAN_CONTEXT *ctx, const YR_RULE *rule,
 	if ((strs = tr_rec_new_array()) == NULL)
 		goto nomem;
 	yr_rule_strings_foreach(rule, str) {
-		yr_string_matches_foreach(ctx, str, m) {
+		/*
+		 * libyara's match list may be misaligned (its notebook packs
+		 * them): copy each match out before reading it.
+		 */
+		for (mp = ctx->matches[str->idx].head; mp != NULL;
+		    mp = mcopy.next) {
+			memcpy(&mcopy, mp, sizeof(mcopy));
+			m = &mcopy;
+			if (m->is_private)
+				continue;
 			off = (uint64_t)(m->base + m->offset);
 			if (off + (uint64_t)m->match_length <= s->skip_end) {
 				dropped++;

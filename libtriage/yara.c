@@ -180,7 +180,8 @@ add_dir(struct load *l, const char *dir, const char *rel, int depth)
 		}
 		n++;
 	}
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n && rc == TR_OK; i++) {
 		free(child);
 		free(crel);
