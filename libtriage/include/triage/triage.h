@@ -8,5 +8,12 @@
 #include "triage/record.h"
 #include "triage/source.h"
 #include "triage/fs.h"
+#include "triage/acquire.h"
+#include "triage/artifacts.h"
+#include "triage/custody.h"
+#include "triage/extract.h"
+#include "triage/report.h"
+#include "triage/scan.h"
+#include "triage/timeline.h"
 
 #endif
