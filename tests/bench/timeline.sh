@@ -80,7 +80,7 @@ for fmt in mactime jsonl; do
 		tail -n +2 "$work/out" | cut -d, -f1 | sort -c
 	else
 		# timestamp never goes back.
-		sed 's/.*"timestamp":\([0-9]*\),.*/\1/' "$work/out" | sort -n -c
+		cut -d, -f3 "$work/out" | cut -d: -f2 | sort -n -c
 	fi
 	echo "$fmt: $lines events (want $want), peak RSS $((rss / 1024)) MiB, wall $el"
 	[ "$lines" -eq "$want" ] || { echo "INCOMPLETE" >&2; exit 1; }
