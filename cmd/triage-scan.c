@@ -15,7 +15,7 @@
 #include "common.h"
 #include "triage/scan.h"
 
-#define USAGE "usage: triage-scan [-adhNquV] [-e glob] [-i glob] " \
+#define USAGE "usage: triage-scan [-adhHNquV] [-e glob] [-i glob] " \
 	"[-j jobs] [-m size] [-s bytes] [-t seconds] [-v volume] " \
 	"-r rules source ..."
 
@@ -25,13 +25,16 @@ static const char help[] = USAGE "\n"
 "each source (image, device, live folder or plain file), read in place,\n"
 "and write one 'hit' record per rule matched as JSON Lines on stdout\n"
 "(see triage-records(5)).  A source '-' reads 'file' records (triage-walk)\n"
-"from stdin and scans those files of the other sources.\n"
+"from stdin and scans those files of the other sources; the records read\n"
+"are written on to stdout too, among the hits, so that\n"
+"'triage-walk img | triage-scan -r rules img - | triage-timeline' works.\n"
 "\n"
 "  -r, --rules PATH      rule file, folder of rule files or compiled rules\n"
 "                        (repeatable; at least one)\n"
 "  -N, --no-cache        do not use the compiled-rules cache\n"
 "  -a, --unallocated     also scan unallocated and unpartitioned space\n"
 "  -d, --deleted         also scan deleted files that can be recovered\n"
+"  -H, --hits-only       with '-': do not pass the records read through\n"
 "  -v, --volume N        only the filesystem of volume N (triage-info)\n"
 "  -i, --include GLOB    only files whose path matches (repeatable)\n"
 "  -e, --exclude GLOB    skip files whose path matches (repeatable)\n"
@@ -53,6 +56,7 @@ static const struct option longopts[] = {
 	{ "deleted", no_argument, NULL, 'd' },
 	{ "exclude", required_argument, NULL, 'e' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "hits-only", no_argument, NULL, 'H' },
 	{ "include", required_argument, NULL, 'i' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "max-size", required_argument, NULL, 'm' },
@@ -75,7 +79,7 @@ static const struct option longopts[] = {
 struct opts {
 	const char	**rules, **include, **exclude;
 	size_t		nrules, ninclude, nexclude;
-	int		unalloc, deleted, nocache, unbuffered;
+	int		unalloc, deleted, nocache, unbuffered, hits_only;
 	int		volume, jobs, timeout;
 	uint64_t	max_size, max_string;
 };
@@ -681,8 +685,17 @@ queue_stdin(struct src *srcs, size_t nsrc)
 				break;
 			continue;
 		}
+		if (!O->hits_only && tr_jsonl_write(out, r, &err) != TR_OK) {
+			cli_error("%s", err.msg);
+			rc = -1;
+			tr_rec_free(r);
+			break;
+		}
 		kind = tr_rec_kind(r);
 		path = tr_rec_get_str(r, "path");
+		/* Other kinds pass through; only with -H are they a mistake. */
+		if (!O->hits_only && (kind == NULL || strcmp(kind, "file") != 0))
+			goto next;
 		if (kind == NULL || strcmp(kind, "file") != 0 || path == NULL) {
 			cli_error("'stdin' line %" PRIu64 ": not a file record "
 			    "with a path", tr_jsonl_reader_line(rd));
@@ -744,7 +757,7 @@ parse_args(int argc, char *argv[], struct opts *o)
 	uint64_t v;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "ade:hi:j:m:Nqr:s:t:uv:V",
+	while ((ch = getopt_long(argc, argv, "ade:hHi:j:m:Nqr:s:t:uv:V",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
@@ -769,6 +782,9 @@ parse_args(int argc, char *argv[], struct opts *o)
 			break;
 		case 'h':
 			cli_help(help);
+		case 'H':
+			o->hits_only = 1;
+			break;
 		case 'j':
 			if (cli_parse_int(optarg, 1, 256, &o->jobs) != 0)
 				cli_usage_error(USAGE, "invalid jobs '%s'",

@@ -249,12 +249,12 @@ setup() {
 	recs='{"record":"file","source":"x","volume":2,"inode":"16","path":"/home/bob/notes.txt","type":"file"}
 {"record":"file","source":"x","volume":3,"inode":"517","path":"/Download/EICAR.COM","type":"file"}
 {"record":"file","source":"x","volume":3,"inode":"5","path":"/Download","type":"dir"}'
-	run -0 --separate-stderr triage-scan -j 1 -r "$s/all.yar" "$DATA/mbr.img" - <<<"$recs"
+	run -0 --separate-stderr triage-scan -j 1 -H -r "$s/all.yar" "$DATA/mbr.img" - <<<"$recs"
 	[ "$(jq -r '[.volume,.inode,.path]|@tsv' <<<"$output" | tr '\n' ' ')" = \
 	  "$(printf '2\t16\t/home/bob/notes.txt 3\t517\t/Download/EICAR.COM ')" ]
 	[ "$(jq -r 'select(.inode=="517") | .sha256' <<<"$output")" = "$EICAR_SHA" ]
 	# Garbage, a wrong record and a missing inode: errors naming the line, the rest goes on.
-	run -2 --separate-stderr triage-scan -j 1 -r "$s/all.yar" "$DATA/mbr.img" - <<-EOF
+	run -2 --separate-stderr triage-scan -j 1 -H -r "$s/all.yar" "$DATA/mbr.img" - <<-EOF
 	this is not json
 	{"record":"volume","volume":1}
 	{"record":"file","volume":2,"inode":"99999","path":"/nope","type":"file"}
@@ -266,6 +266,26 @@ setup() {
 	[[ "$stderr" == *"cannot scan '/nope' (inode 99999) in '$DATA/mbr.img': no inode 99999"* ]]
 	[[ "$stderr" == *"'stdin' line 4: no filesystem in '$DATA/mbr.img' for volume 9"* ]]
 	[ "$(jq -r .path <<<"$output")" = /home/bob/notes.txt ]
+}
+
+@test "stdin records pass through, so walk | scan | timeline tags matched files" {
+	need_fixtures
+	local s
+	s=$(scratch)
+	triage-walk "$DATA/mbr.img" >"$s/files.jsonl"
+	run -0 --separate-stderr bash -c "triage-walk '$DATA/mbr.img' | triage-scan -j 2 -r '$TRIAGE_SRCDIR/rules/yara' '$DATA/mbr.img' -"
+	assert_jsonl "$output"
+	# Every record read comes out unchanged, plus the hits.
+	diff <(jq -c 'select(.record == "file")' <<<"$output" | sort) <(sort "$s/files.jsonl")
+	[ "$(jq -r 'select(.record == "hit") | .path' <<<"$output")" = /Download/EICAR.COM ]
+	# Other kinds pass through too, and are not an error.
+	run -0 --separate-stderr bash -c "{ triage-info '$DATA/mbr.img'; cat '$s/files.jsonl'; } | triage-scan -j 1 -r '$TRIAGE_SRCDIR/rules/yara' '$DATA/mbr.img' -"
+	[ "$(jq -r 'select(.record == "volume") | .volume' <<<"$output" | wc -l)" -eq 8 ]
+	[ -z "$stderr" ]
+	# The timeline gets both and tags the matched file's events.
+	tagged=$(triage-walk "$DATA/mbr.img" | triage-scan -j 1 -r "$TRIAGE_SRCDIR/rules/yara" "$DATA/mbr.img" - |
+		triage-timeline | jq -r 'select(.tag) | "\(.path) \(.tag | join(","))"' | sort -u)
+	[ "$tagged" = "/Download/EICAR.COM yara:EICAR_Test_File" ]
 }
 
 @test "a live folder and plain files" {
