@@ -50,3 +50,9 @@ demo: all
 	echo "Report: $(abs_top_builddir)/demo-case/report.html"; \
 	echo "Custody log: $(abs_top_builddir)/demo-case/custody.jsonl (check it with: $(abs_top_builddir)/cmd/triage-verify --case $(abs_top_builddir)/demo-case)"; \
 	exit $$status
+
+# The browser test's screenshot and the demo case are build products.
+CLEANFILES += tests/cli/triage-report.png
+clean-local: clean-demo
+clean-demo:
+	-rm -rf '$(abs_top_builddir)/demo-case'
