@@ -779,10 +779,15 @@ emit(struct expand_ctx *c, const char *p)
 		c->nomem = 1;
 }
 
+/*
+ * Expand the %%variables%% of p from byte "from" on.  A value is never
+ * scanned again: names from evidence (a home folder called
+ * "%%users.homedir%%") would otherwise expand without end.
+ */
 static void
-expand_one(struct expand_ctx *c, const char *p, ssize_t u)
+expand_one(struct expand_ctx *c, const char *p, size_t from, ssize_t u)
 {
-	const char *a = strstr(p, "%%"), *b;
+	const char *a = strstr(p + from, "%%"), *b;
 	char var[128], *np;
 	strv vals = { NULL, 0, 0 };
 	size_t i, vl;
@@ -818,7 +823,7 @@ expand_one(struct expand_ctx *c, const char *p, ssize_t u)
 			c->nomem = 1;
 			break;
 		}
-		expand_one(c, np, u);
+		expand_one(c, np, (size_t)(a - p) + strlen(vals.v[i]), u);
 		free(np);
 	}
 	strv_free(&vals);
@@ -840,9 +845,9 @@ expand_path(struct expand_ctx *c, const char *raw, char sep)
 				*q = '/';
 	if (strstr(p, "%%users.") != NULL)
 		for (u = 0; u < c->env->user.n; u++)
-			expand_one(c, p, (ssize_t)u);
+			expand_one(c, p, 0, (ssize_t)u);
 	else
-		expand_one(c, p, -1);
+		expand_one(c, p, 0, -1);
 	free(p);
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -163,11 +164,59 @@ test_artifacts_expand(void)
 	tr_artifacts_free(set);
 }
 
+/*
+ * A home folder named after a variable, from hostile evidence: its name is
+ * data and is not expanded again (that recursed without end).
+ */
+static void
+test_artifacts_expand_hostile_home(void)
+{
+	const char *lin[] = { "TriageLinuxShellHistory" };
+	char dir[] = "/tmp/test-artifacts-home.XXXXXX", sub[128];
+	tr_artifacts *set;
+	tr_source *src;
+	tr_layout *l;
+	tr_fs *fs;
+	tr_artifact_paths *p;
+	tr_error err;
+	size_t i;
+	int found = 0;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(sub, sizeof(sub), "%s/home", dir);
+	CHECK(mkdir(sub, 0700) == 0);
+	snprintf(sub, sizeof(sub), "%s/home/%%%%users.homedir%%%%", dir);
+	CHECK(mkdir(sub, 0700) == 0);
+	CHECK_STATUS(tr_artifacts_new(&set, &err), TR_OK);
+	CHECK_STATUS(tr_artifacts_load_dir(set, TRIAGE_SRCDIR "/rules/artifacts",
+	    NULL, NULL, &err), TR_OK);
+	CHECK_STATUS(tr_source_open(&src, dir, NULL, 0, &err), TR_OK);
+	CHECK_STATUS(tr_source_layout(src, &l, NULL, NULL, &err), TR_OK);
+	CHECK_STATUS(tr_fs_open(&fs, src, &l->fs[0], &err), TR_OK);
+	CHECK_STATUS(tr_artifacts_expand(set, lin, 1, fs, NULL, NULL, &p, &err),
+	    TR_OK);
+	for (i = 0; i < tr_artifact_paths_count(p); i++)
+		if (strcmp(tr_artifact_paths_glob(p, i),
+		    "/home/%%users.homedir%%/.bash_history") == 0)
+			found = 1;
+	CHECK(found);
+	tr_artifact_paths_free(p);
+	tr_fs_close(fs);
+	tr_layout_free(l);
+	tr_source_close(src);
+	tr_artifacts_free(set);
+	CHECK(rmdir(sub) == 0);
+	snprintf(sub, sizeof(sub), "%s/home", dir);
+	CHECK(rmdir(sub) == 0);
+	CHECK(rmdir(dir) == 0);
+}
+
 int
 main(void)
 {
 	test_artifacts_load();
 	test_artifacts_ours();
 	test_artifacts_expand();
+	test_artifacts_expand_hostile_home();
 	return 0;
 }
