@@ -519,7 +519,8 @@ ts(const tr_time *t)
 {
 	struct timespec s;
 
-	if (!tr_time_isset(t)) {
+	/* A time no record can show (nanoseconds out of range) is left. */
+	if (!tr_time_isset(t) || t->nsec >= 1000000000u) {
 		s.tv_sec = 0;
 		s.tv_nsec = UTIME_OMIT;
 	} else {
@@ -603,13 +604,15 @@ tr_extract_entry(tr_extract *x, tr_fs *fs, const tr_entry *e,
 	}
 	tv[0] = ts(&e->atime);
 	tv[1] = ts(&e->mtime);
-	if (futimens(fd, tv) != 0 || close(fd) != 0) {
-		fd = -1;
-		rc = tri_error_errno(err, TR_EIO, errno,
-		    "cannot finish '%s/%s'", x->dir, rel);
+	k = futimens(fd, tv) != 0 ? errno : 0;
+	if (close(fd) != 0 && k == 0)
+		k = errno;
+	fd = -1;
+	if (k != 0) {
+		rc = tri_error_errno(err, TR_EIO, k, "cannot finish '%s/%s'",
+		    x->dir, rel);
 		goto unlink;
 	}
-	fd = -1;
 	tr_hash_final(x->hash, md5, NULL, sha256);
 
 	if ((r = tr_rec_new("extracted")) == NULL)

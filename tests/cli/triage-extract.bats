@@ -318,6 +318,18 @@ EOF2
 	cmp "$s/live/sub/a.txt" "$s/out/sub/a.txt"
 }
 
+@test "a time with nanoseconds out of range (crafted ext4) does not stop the copy" {
+	need_cmd debugfs
+	local s out; s=$(scratch); out=$s/out
+	cp "$DATA/ext4.img" "$s/ns.img"
+	# mtime_extra: 10^9 nanoseconds (epoch bits 0), invalid for utimensat.
+	debugfs -w -R "set_inode_field <14> mtime_extra 0xEE6B2800" "$s/ns.img" 2>/dev/null
+	run -0 --separate-stderr triage-extract -i 14 -o "$out" "$s/ns.img"
+	[ "$(jq -r .output <<<"$output")" = etc/passwd ]
+	[ "$(jq -r 'has("mtime")' <<<"$output")" = false ]
+	cmp "$out/etc/passwd" <(icat "$s/ns.img" 14)
+}
+
 @test "evidence is not modified" {
 	local before; before=$(sha256sum "$SAMPLE" "$HOSTILE")
 	run -0 --separate-stderr triage-extract -d -p '**' -o "$(scratch)/o" "$SAMPLE" "$HOSTILE"
