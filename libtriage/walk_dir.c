@@ -309,6 +309,67 @@ tri_dir_walk(tr_fs *fs, const char *root, const tr_walk_opts *opts,
 	return TR_OK;
 }
 
+/*
+ * Open path (from a record: hostile) below the folder root, one component
+ * at a time: ".." and symbolic links are refused, so nothing outside root
+ * is reached, and a FIFO does not block.  Returns a descriptor or -1 with
+ * errno set (EINVAL for "..").
+ */
+static int
+open_beneath(const char *root, const char *path)
+{
+	char *copy, *comp, *end;
+	struct stat st;
+	int dfd, fd = -1, e, last;
+
+	if ((copy = strdup(path)) == NULL)
+		return -1;
+	if ((dfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		free(copy);
+		return -1;
+	}
+	for (comp = copy; ; comp = end + 1) {
+		while (*comp == '/')
+			comp++;
+		end = comp + strcspn(comp, "/");
+		last = end[strspn(end, "/")] == '\0';
+		*end = '\0';
+		if (strcmp(comp, "..") == 0) {
+			errno = EINVAL;
+			break;
+		}
+		if (last) {
+			if (*comp == '\0' || strcmp(comp, ".") == 0) {
+				errno = EISDIR;
+				break;
+			}
+			fd = openat(dfd, comp, O_RDONLY | O_NOFOLLOW |
+			    O_CLOEXEC | O_NOATIME | O_NONBLOCK);
+			if (fd < 0 && errno == EPERM)
+				fd = openat(dfd, comp, O_RDONLY | O_NOFOLLOW |
+				    O_CLOEXEC | O_NONBLOCK);
+			break;
+		}
+		if (*comp == '\0' || strcmp(comp, ".") == 0)
+			continue;
+		if ((fd = openat(dfd, comp, O_PATH | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC)) < 0) {
+			if (errno == ENOTDIR && fstatat(dfd, comp, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+				errno = ELOOP;
+			break;
+		}
+		close(dfd);
+		dfd = fd;
+		fd = -1;
+	}
+	e = errno;
+	close(dfd);
+	free(copy);
+	errno = e;
+	return fd;
+}
+
 int
 tri_dir_file_open(tr_file **out, tr_fs *fs, const char *path, tr_error *err)
 {
@@ -326,15 +387,20 @@ tri_dir_file_open(tr_file **out, tr_fs *fs, const char *path, tr_error *err)
 		return tri_error_set(err, TR_ENOMEM, "out of memory");
 	sprintf(full, "%.*s%s%s", (int)rl, root, path[0] == '/' ? "" : "/",
 	    path);
-	fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
-	if (fd < 0 && errno == EPERM)
-		fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open_beneath(root, path);
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		int e = errno;
 
 		if (fd >= 0)
 			close(fd);
 		free(full);
+		if (e == EINVAL)
+			return tri_error_set(err, TR_EINVAL, "cannot open "
+			    "'%s' in '%s': '..' is not followed", path, root);
+		if (e == ELOOP)
+			return tri_error_set(err, TR_EINVAL, "cannot open "
+			    "'%s' in '%s': a symbolic link is not followed",
+			    path, root);
 		return tri_error_errno(err, e == ENOENT ? TR_ENOTFOUND :
 		    TR_EIO, e, "cannot open '%s'", path);
 	}

@@ -303,6 +303,30 @@ setup() {
 	[ -z "$output" ]
 }
 
+@test "stdin records on a live folder: no '..', no symbolic link, no FIFO is opened" {
+	local s
+	s=$(scratch)
+	mkdir -p "$s/live/sub"
+	printf 'rule any_file { condition: true }\n' >"$s/all.yar"
+	echo secret >"$s/outside.txt"
+	echo inside >"$s/live/sub/in.txt"
+	ln -s "$s" "$s/live/sub/up"
+	ln -s "$s/outside.txt" "$s/live/link.txt"
+	mkfifo "$s/live/fifo"
+	run -2 --separate-stderr timeout 20 triage-scan -j 1 -H -r "$s/all.yar" "$s/live" - <<-EOF
+	{"record":"file","source":"$s/live","path":"/../outside.txt","type":"file"}
+	{"record":"file","source":"$s/live","path":"/sub/up/outside.txt","type":"file"}
+	{"record":"file","source":"$s/live","path":"/link.txt","type":"file"}
+	{"record":"file","source":"$s/live","path":"/fifo","type":"file"}
+	{"record":"file","source":"$s/live","path":"/sub/in.txt","type":"file"}
+	EOF
+	[ "$(jq -r .path <<<"$output")" = /sub/in.txt ]
+	[[ "$stderr" == *"'/../outside.txt' in '$s/live': '..' is not followed"* ]]
+	[[ "$stderr" == *"'/sub/up/outside.txt' in '$s/live': a symbolic link is not followed"* ]]
+	[[ "$stderr" == *"'/link.txt' in '$s/live': a symbolic link is not followed"* ]]
+	[[ "$stderr" == *"cannot read '/fifo': not a regular file"* ]]
+}
+
 @test "bad images: truncated E01, corrupt table, random bytes" {
 	need_fixtures
 	run -2 --separate-stderr triage-scan -r "$RULES" "$DATA/truncated.E01"
