@@ -69,10 +69,14 @@ typedef struct list {
 	size_t	n;
 } list;
 
-/* Records from stdin for one source: sorted "volume\tinode\tpath" keys. */
+/*
+ * Records from stdin for one source: sorted, unique "volume\tinode\tpath"
+ * keys, and which of them the walk found.
+ */
 typedef struct wanted {
-	char	*source;
-	list	keys;
+	char		*source;
+	list		keys;
+	unsigned char	*found;
 } wanted;
 
 typedef struct ctx {
@@ -152,16 +156,18 @@ selected(ctx *c, const tr_entry *e, const char **artifact)
 {
 	const tr_fs_info *fi = tr_fs_get_info(c->fs);
 	size_t i;
-	char *k;
-	int hit;
+	char *k, **hit_at;
 
 	*artifact = NULL;
 	if (c->want != NULL) {
 		k = entry_key(fi->volume, e->inode, e->path);
-		hit = bsearch(&k, c->want->keys.v, c->want->keys.n,
-		    sizeof(char *), cmpstr) != NULL;
+		hit_at = bsearch(&k, c->want->keys.v, c->want->keys.n,
+		    sizeof(char *), cmpstr);
 		free(k);
-		return hit;
+		if (hit_at == NULL)
+			return 0;
+		c->want->found[hit_at - c->want->keys.v] = 1;
+		return 1;
 	}
 	for (i = 0; i < c->inodes.n; i++)
 		if (strcmp(c->inodes.v[i], e->inode) == 0)
@@ -187,11 +193,14 @@ walk_cb(void *arg, const tr_entry *e)
 	tr_error err;
 	int del = e->deleted || e->meta_deleted;
 
+	/* A record on stdin is found even when it names no regular file. */
+	if (c->want != NULL && !selected(c, e, &item.artifact))
+		return TR_WALK_CONTINUE;
 	if (e->type != TR_FT_FILE || e->realloc)
 		return TR_WALK_CONTINUE;
 	if (del && !c->deleted && c->want == NULL)
 		return TR_WALK_CONTINUE;
-	if (!selected(c, e, &item.artifact))
+	if (c->want == NULL && !selected(c, e, &item.artifact))
 		return TR_WALK_CONTINUE;
 	c->selected++;
 	if (del && !e->recoverable) {
@@ -348,9 +357,12 @@ find_wanted(wanted **w, size_t *n, const char *source)
 	}
 	v[*n].keys.v = NULL;
 	v[*n].keys.n = 0;
+	v[*n].found = NULL;
 	*w = v;
 	return &v[(*n)++];
 }
+
+static void	sort_unique(wanted *);
 
 /* Hex string to bytes in place; -1 when it is not hex. */
 static int
@@ -419,6 +431,15 @@ read_stdin(wanted **w, size_t *nw)
 		}
 		if (!tr_rec_get_int(r, "volume", &vol))
 			vol = -1;
+		else if (vol < 0 || vol > INT_MAX) {
+			cli_error("'<stdin>' line %llu: invalid volume %lld",
+			    (unsigned long long)tr_jsonl_reader_line(rd),
+			    (long long)vol);
+			status = CLI_EXIT_TROUBLE;
+			free(p);
+			tr_rec_free(r);
+			continue;
+		}
 		add_owned(&find_wanted(w, nw, src)->keys,
 		    entry_key((int)vol, inode, p));
 		free(p);
@@ -426,7 +447,50 @@ read_stdin(wanted **w, size_t *nw)
 	}
 	tr_jsonl_reader_close(rd);
 	for (i = 0; i < *nw; i++)
-		qsort((*w)[i].keys.v, (*w)[i].keys.n, sizeof(char *), cmpstr);
+		sort_unique(&(*w)[i]);
+	return status;
+}
+
+/* Sort want's keys, drop repeated ones, and clear their found marks. */
+static void
+sort_unique(wanted *want)
+{
+	list *l = &want->keys;
+	size_t i, n = 0;
+
+	qsort(l->v, l->n, sizeof(char *), cmpstr);
+	for (i = 0; i < l->n; i++) {
+		if (n > 0 && strcmp(l->v[n - 1], l->v[i]) == 0)
+			free(l->v[i]);
+		else
+			l->v[n++] = l->v[i];
+	}
+	l->n = n;
+	if ((want->found = calloc(n > 0 ? n : 1, 1)) == NULL) {
+		cli_error("out of memory");
+		exit(CLI_EXIT_TROUBLE);
+	}
+}
+
+/* Report every record on stdin that names no file of its source. */
+static int
+report_missing(const wanted *want)
+{
+	const char *k, *t1, *t2;
+	size_t i;
+	int status = CLI_EXIT_OK;
+
+	for (i = 0; i < want->keys.n; i++) {
+		if (want->found[i])
+			continue;
+		k = want->keys.v[i];
+		t1 = strchr(k, '\t');
+		t2 = strchr(t1 + 1, '\t');
+		cli_error("no inode %.*s with path '%s' in volume %.*s of '%s' "
+		    "(a record on stdin)", (int)(t2 - t1 - 1), t1 + 1, t2 + 1,
+		    (int)(t1 - k), k, want->source);
+		status = CLI_EXIT_TROUBLE;
+	}
 	return status;
 }
 
@@ -615,6 +679,8 @@ main(int argc, char *argv[])
 		if (run_source(&c, w[i].source, format, (unsigned)ss) !=
 		    CLI_EXIT_OK)
 			c.status = CLI_EXIT_TROUBLE;
+		else if (report_missing(&w[i]) != CLI_EXIT_OK)
+			c.status = CLI_EXIT_TROUBLE;
 	}
 	if (tr_extract_close(c.x, &err) != TR_OK) {
 		cli_error("%s", err.msg);
@@ -627,6 +693,7 @@ main(int argc, char *argv[])
 out:
 	for (i = 0; i < nw; i++) {
 		list_free(&w[i].keys);
+		free(w[i].found);
 		free(w[i].source);
 	}
 	free(w);

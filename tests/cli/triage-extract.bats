@@ -246,6 +246,19 @@ EOF2
 	[ "$(jq -r .path <<<"$output")" = /etc/passwd ]
 	run -2 --separate-stderr triage-extract -o "$(scratch)/o3" "$SAMPLE" </dev/null
 	[[ $stderr == *"nothing selected"* ]]
+	# A record naming no file, or a volume out of range, is an error, not
+	# silently left out; a repeated one is copied once.
+	run -2 --separate-stderr triage-extract -o "$(scratch)/o4" <<EOF2
+{"record":"file","source":"$SAMPLE","volume":2,"inode":"18","path":"/etc/passwd","type":"file"}
+{"record":"file","source":"$SAMPLE","volume":2,"inode":"18","path":"/etc/passwd","type":"file"}
+{"record":"file","source":"$SAMPLE","volume":2,"inode":"99","path":"/etc/passwd","type":"file"}
+{"record":"file","source":"$SAMPLE","volume":4294967298,"inode":"18","path":"/etc/passwd","type":"file"}
+{"record":"file","source":"$SAMPLE","volume":2,"inode":"12","path":"/etc","type":"dir"}
+EOF2
+	[ "$(jq -r .output <<<"$output")" = vol2/etc/passwd ]
+	[[ $stderr == *"no inode 99 with path '/etc/passwd' in volume 2 of '$SAMPLE'"* ]]
+	[[ $stderr == *"line 4: invalid volume 4294967298"* ]]
+	[ "$(grep -c . <<<"$stderr")" -eq 2 ]
 }
 
 @test "hostile names: nothing escapes OUT, every name mapped, unique and reversible" {
