@@ -119,10 +119,19 @@ read_names(const char *dir, size_t *count, int *errnum)
 	struct dirent *de;
 	char **names = NULL, **n;
 	size_t len = 0, cap = 0;
+	int fd;
 
 	*count = 0;
-	if ((d = opendir(dir)) == NULL) {
+	/* Reading a folder would set its access time, as reading a file. */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NOATIME);
+	if (fd < 0 && errno == EPERM)
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
 		*errnum = errno;
+		if (fd >= 0)
+			close(fd);
 		return NULL;
 	}
 	while ((errno = 0, de = readdir(d)) != NULL) {

@@ -326,6 +326,13 @@ bodyfile_oracle() {
 	run -0 --separate-stderr triage-walk -H sha256 "$d"
 	[ "$(stat -c %X "$d/f")" = "$before" ]
 	[ "$(echo "$output" | jq -r .sha256)" = "$want" ]
+	# Folders too: listing one does not set its access time.
+	mkdir "$d/sub"
+	touch "$d/sub/g"
+	touch -a -d '2001-01-01 00:00:00' "$d/sub"
+	before=$(stat -c %X "$d/sub")
+	run -0 --separate-stderr triage-walk "$d"
+	[ "$(stat -c %X "$d/sub")" = "$before" ]
 }
 
 @test "APFS (through the pool) and HFS+: records with ns times" {
