@@ -161,9 +161,10 @@ tr_custody_append(const char *case_dir, const tr_rec *entry,
 			if (buf[i] == '\n')
 				seq++;
 		buf[len - 1] = '\0';
-		last = strrchr(buf, '\n');
-		last = last != NULL ? last + 1 : buf;
-		sha256_hex(last, strlen(last), prev);
+		for (last = buf + len - 1; last > buf && last[-1] != '\n';
+		    last--)
+			;
+		sha256_hex(last, (size_t)(buf + len - 1 - last), prev);
 	}
 	if ((rec = json_object()) == NULL ||
 	    json_object_set_new(rec, "record", json_string("custody")) != 0 ||
@@ -393,6 +394,7 @@ check_chain(struct verify_ctx *v, char *buf, size_t len, size_t *entries,
 	json_error_t jerr;
 	json_t *rec;
 	json_int_t seq;
+	int nul;
 	const char *prev;
 
 	while (line < buf + len) {
@@ -404,8 +406,14 @@ check_chain(struct verify_ctx *v, char *buf, size_t len, size_t *entries,
 		}
 		*nl = '\0';
 		lineno++;
-		rec = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
-		if (!json_is_object(rec) || strcmp(json_string_value(
+		/* json_loads() and a hash up to the NUL would miss the rest. */
+		nul = memchr(line, '\0', (size_t)(nl - line)) != NULL;
+		rec = nul ? NULL : json_loads(line, JSON_REJECT_DUPLICATES,
+		    &jerr);
+		if (nul) {
+			problem(v, "%s line %zu: holds a NUL byte",
+			    TR_CUSTODY_LOG, lineno);
+		} else if (!json_is_object(rec) || strcmp(json_string_value(
 		    json_object_get(rec, "record")) != NULL ?
 		    json_string_value(json_object_get(rec, "record")) : "",
 		    "custody") != 0) {
@@ -433,7 +441,7 @@ check_chain(struct verify_ctx *v, char *buf, size_t len, size_t *entries,
 			replay(v, rec, lineno);
 		}
 		json_decref(rec);
-		sha256_hex(line, strlen(line), prevhash);
+		sha256_hex(line, (size_t)(nl - line), prevhash);
 		line = nl + 1;
 	}
 	if (entries != NULL)

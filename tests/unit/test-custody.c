@@ -297,6 +297,33 @@ test_custody_errors(void)
 	remove_case(dir);
 }
 
+/* Bytes after a NUL inside an entry are part of the chain too. */
+static void
+test_custody_nul_in_entry(void)
+{
+	char dir[64], path[512], *log, *nl, copy[16384];
+	size_t n1, n;
+	FILE *fp;
+
+	make_case(dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, TR_CUSTODY_LOG);
+	log = read_all(path);
+	snprintf(copy, sizeof(copy), "%s", log);
+	nl = strchr(copy, '\n');
+	n1 = (size_t)(nl - copy);
+	CHECK((fp = fopen(path, "w")) != NULL);
+	fwrite(copy, 1, n1, fp);
+	fwrite("\0,\"planted\":1}", 1, 14, fp);
+	fputs(nl, fp);
+	CHECK(fclose(fp) == 0);
+	n = verify(dir);
+	CHECK(n == 3);
+	CHECK_CONTAINS(problems, "custody.jsonl line 1: holds a NUL byte");
+	CHECK_CONTAINS(problems, "custody.jsonl line 2: hash chain broken");
+	CHECK_CONTAINS(problems, "'a.jsonl': added");
+	remove_case(dir);
+}
+
 int
 main(void)
 {
@@ -304,5 +331,6 @@ main(void)
 	test_custody_changed_deleted_added();
 	test_custody_entries_tampered();
 	test_custody_errors();
+	test_custody_nul_in_entry();
 	return 0;
 }
