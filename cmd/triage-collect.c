@@ -103,6 +103,7 @@ struct collect {
 	char		ex_buf[256], cn_buf[256];	/* from the log */
 	char		image[PATH_MAX];	/* CASE/image.E01 */
 	int		acquire, is_dir;
+	int		sealed;		/* the log read back ends with a seal */
 	int		status[NSTEPS];	/* 0 not run, else an exit code + 1 */
 	unsigned	failed;
 };
@@ -551,6 +552,23 @@ setv(char **argv, ...)
 	return argv;
 }
 
+/* Close the log: a seal entry, so that a log cut short is caught. */
+static void
+seal(struct collect *c)
+{
+	static const struct step s = { TR_CUSTODY_SEAL, "triage-collect",
+	    NULL, { NULL } };
+	char t[TR_TIME_STR_MAX];
+	tr_rec *e = new_entry(c, &s, NULL, NULL);
+
+	now_utc(t);
+	tr_rec_set_str(e, "started", t);
+	tr_rec_set_str(e, "finished", t);
+	tr_rec_set_str(e, "status", "ok");
+	tr_rec_set_int(e, "failed_steps", c->failed);
+	append(c, e);
+}
+
 static void
 collect_steps(struct collect *c, enum step_id from)
 {
@@ -777,6 +795,7 @@ resume_point(struct collect *c)
 			first = 0;
 		}
 		name = tr_rec_get_str(r, "step");
+		c->sealed = name != NULL && strcmp(name, TR_CUSTODY_SEAL) == 0;
 		for (id = 0; id < NSTEPS && name != NULL; id++) {
 			if (strcmp(name, steps[id].name) != 0)
 				continue;
@@ -940,16 +959,21 @@ main(int argc, char *argv[])
 	if (c.examiner == NULL)
 		c.examiner = login_name();
 	if (from == NSTEPS) {
+		if (!c.sealed)
+			seal(&c);
 		progress("'%s': every step is already done", c.dir);
 		return CLI_EXIT_OK;
 	}
 	if (from > S_HASH)
 		progress("resuming '%s' at step %s", c.dir, steps[from].name);
 	collect_steps(&c, from);
+	seal(&c);
 	if (tr_custody_verify(c.dir, NULL, NULL, &problems, NULL, head,
 	    NULL) == TR_OK)
-		progress("custody log %s/%s: head %s%s", c.dir, TR_CUSTODY_LOG,
-		    head, problems > 0 ? " (does NOT check out)" : "");
+		progress("custody log %s/%s sealed: head %s%s; write it down "
+		    "and check the case with 'triage-verify --head %s --case "
+		    "%s'", c.dir, TR_CUSTODY_LOG, head, problems > 0 ?
+		    " (does NOT check out)" : "", head, c.dir);
 	if (!cli_quiet)
 		fprintf(stderr, "%s: report: %s/report.html\n", cli_progname,
 		    c.dir);

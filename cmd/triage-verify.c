@@ -13,7 +13,7 @@
 
 #define USAGE "usage: triage-verify [-hquV] [-f format] [--md5 hash] " \
 	"[--sha1 hash] [--sha256 hash] [--record file] image"
-#define USAGE_CASE "       triage-verify [-hquV] --case case"
+#define USAGE_CASE "       triage-verify [-hquV] [--head hash] --case case"
 
 static const char help[] = USAGE "\n" USAGE_CASE "\n"
 "\n"
@@ -30,6 +30,8 @@ static const char help[] = USAGE "\n" USAGE_CASE "\n"
 "      --record FILE  expected hashes (and hash windows) from this record\n"
 "      --case CASE    check a case folder of triage-collect against its\n"
 "                     hash-chained custody log instead\n"
+"      --head HASH    with --case: the head triage-collect printed at the\n"
+"                     end; the log must still end there\n"
 "  -q, --quiet        no warnings\n"
 "  -u, --unbuffered   flush after every record\n"
 "  -h, --help         this help\n"
@@ -38,7 +40,7 @@ static const char help[] = USAGE "\n" USAGE_CASE "\n"
 "Exit status: 0 match, 1 mismatch, 2 misuse or the image cannot be read.\n"
 "Example: triage-verify --record disk.json disk.E01 | jq .match\n";
 
-enum { OPT_MD5 = 256, OPT_SHA1, OPT_SHA256, OPT_RECORD, OPT_CASE };
+enum { OPT_MD5 = 256, OPT_SHA1, OPT_SHA256, OPT_RECORD, OPT_CASE, OPT_HEAD };
 
 static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -51,6 +53,7 @@ static const struct option longopts[] = {
 	{ "sha256", required_argument, NULL, OPT_SHA256 },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "case", required_argument, NULL, OPT_CASE },
+	{ "head", required_argument, NULL, OPT_HEAD },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -64,15 +67,15 @@ case_problem(void *arg, const char *msg)
 
 /* --case: the custody log and outputs of a triage-collect case folder. */
 static int
-verify_case(const char *dir, int unbuffered)
+verify_case(const char *dir, const char *head, int unbuffered)
 {
 	tr_jsonl *out = cli_open_output(unbuffered);
 	tr_rec *rec = NULL;
 	tr_error err;
 	int match = 0, status;
 
-	if (tr_custody_verify_record(dir, case_problem, (void *)dir, &rec,
-	    &match, &err) != TR_OK) {
+	if (tr_custody_verify_record(dir, head, case_problem, (void *)dir,
+	    &rec, &match, &err) != TR_OK) {
 		cli_error("%s", err.msg);
 		return cli_close_output(out, CLI_EXIT_TROUBLE);
 	}
@@ -104,7 +107,7 @@ main(int argc, char *argv[])
 	tr_jsonl *out;
 	tr_rec *rec = NULL;
 	tr_error err;
-	const char *case_dir = NULL;
+	const char *case_dir = NULL, *head = NULL;
 	int ch, unbuffered = 0, match = 0, rc, status;
 
 	cli_init(argv[0]);
@@ -140,6 +143,13 @@ main(int argc, char *argv[])
 		case OPT_CASE:
 			case_dir = optarg;
 			break;
+		case OPT_HEAD:
+			if (strlen(optarg) != 64 || strspn(optarg,
+			    "0123456789abcdefABCDEF") != 64)
+				cli_usage_error(USAGE, "invalid head '%s': want "
+				    "64 hex digits", optarg);
+			head = optarg;
+			break;
 		default:
 			cli_usage_error(USAGE, "invalid option");
 		}
@@ -149,8 +159,10 @@ main(int argc, char *argv[])
 	if (case_dir != NULL) {
 		if (argc > 0)
 			cli_usage_error(USAGE, "--case takes no image");
-		return verify_case(case_dir, unbuffered);
+		return verify_case(case_dir, head, unbuffered);
 	}
+	if (head != NULL)
+		cli_usage_error(USAGE, "--head needs --case");
 	if (argc == 0)
 		cli_usage_error(USAGE, "no image given");
 	if (argc > 1)

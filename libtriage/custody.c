@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -332,6 +333,9 @@ struct verify_ctx {
 	tr_custody_problem_fn fn;
 	void		*arg;
 	size_t		problems;
+	int		sealed;		/* the last entry is a seal */
+	const char	*want_head;	/* or NULL */
+	size_t		head_line;	/* line whose SHA-256 is want_head */
 };
 
 static void
@@ -395,7 +399,7 @@ check_chain(struct verify_ctx *v, char *buf, size_t len, size_t *entries,
 	json_t *rec;
 	json_int_t seq;
 	int nul;
-	const char *prev;
+	const char *prev, *step;
 
 	while (line < buf + len) {
 		if ((nl = memchr(line, '\n', (size_t)(buf + len - line))) ==
@@ -406,6 +410,7 @@ check_chain(struct verify_ctx *v, char *buf, size_t len, size_t *entries,
 		}
 		*nl = '\0';
 		lineno++;
+		v->sealed = 0;
 		/* json_loads() and a hash up to the NUL would miss the rest. */
 		nul = memchr(line, '\0', (size_t)(nl - line)) != NULL;
 		rec = nul ? NULL : json_loads(line, JSON_REJECT_DUPLICATES,
@@ -439,9 +444,15 @@ check_chain(struct verify_ctx *v, char *buf, size_t len, size_t *entries,
 				    "moved)", TR_CUSTODY_LOG, lineno,
 				    lineno - 1);
 			replay(v, rec, lineno);
+			step = json_string_value(json_object_get(rec, "step"));
+			v->sealed = step != NULL &&
+			    strcmp(step, TR_CUSTODY_SEAL) == 0;
 		}
 		json_decref(rec);
 		sha256_hex(line, (size_t)(nl - line), prevhash);
+		if (v->want_head != NULL && v->head_line == 0 &&
+		    strcasecmp(prevhash, v->want_head) == 0)
+			v->head_line = lineno;
 		line = nl + 1;
 	}
 	if (entries != NULL)
@@ -496,14 +507,18 @@ added_visit(void *arg, const char *relpath, int isdir)
 	return TR_OK;
 }
 
-int
-tr_custody_verify(const char *case_dir, tr_custody_problem_fn fn, void *arg,
-    size_t *problems, size_t *entries, char head[TR_HASH_HEX_MAX],
-    tr_error *err)
+/*
+ * tr_custody_verify(), and when whole is set also: the log ends with a seal
+ * and, when want_head is not NULL, with the entry whose SHA-256 it is.
+ */
+static int
+verify_case(const char *case_dir, tr_custody_problem_fn fn, void *arg,
+    int whole, const char *want_head, size_t *problems, size_t *entries,
+    char head[TR_HASH_HEX_MAX], tr_error *err)
 {
 	struct verify_ctx v;
-	char path[4096], *buf = NULL;
-	size_t len;
+	char path[4096], *buf = NULL, last[TR_HASH_HEX_MAX];
+	size_t len, n = 0;
 	int rc;
 
 	if (problems != NULL)
@@ -515,18 +530,48 @@ tr_custody_verify(const char *case_dir, tr_custody_problem_fn fn, void *arg,
 	v.case_dir = case_dir;
 	v.fn = fn;
 	v.arg = arg;
+	v.want_head = want_head;
 	if ((v.expect = json_object()) == NULL) {
 		free(buf);
 		return tri_error_set(err, TR_ENOMEM, "out of memory");
 	}
-	check_chain(&v, buf, len, entries, head);
+	check_chain(&v, buf, len, &n, last);
+	if (whole && !v.sealed)
+		problem(&v, "%s: not sealed: %s; the collection did not finish, "
+		    "or entries were removed from its end", TR_CUSTODY_LOG,
+		    n == 0 ? "the log is empty" :
+		    "its last entry is not a seal");
+	if (whole && want_head != NULL && strcasecmp(last, want_head) != 0) {
+		if (v.head_line > 0)
+			problem(&v, "%s: the head given is the SHA-256 of line "
+			    "%zu: the log goes on for %zu more entr%s",
+			    TR_CUSTODY_LOG, v.head_line, n - v.head_line,
+			    n - v.head_line == 1 ? "y" : "ies");
+		else
+			problem(&v, "%s: no entry has the SHA-256 %s given as "
+			    "the head (the log was changed, cut or replaced)",
+			    TR_CUSTODY_LOG, want_head);
+	}
 	check_expected(&v);
 	rc = walk_tree(case_dir, "", added_visit, &v, err);
 	json_decref(v.expect);
 	free(buf);
+	if (entries != NULL)
+		*entries = n;
+	if (head != NULL)
+		snprintf(head, TR_HASH_HEX_MAX, "%s", last);
 	if (problems != NULL)
 		*problems = v.problems;
 	return rc;
+}
+
+int
+tr_custody_verify(const char *case_dir, tr_custody_problem_fn fn, void *arg,
+    size_t *problems, size_t *entries, char head[TR_HASH_HEX_MAX],
+    tr_error *err)
+{
+	return verify_case(case_dir, fn, arg, 0, NULL, problems, entries, head,
+	    err);
 }
 
 struct rec_ctx {
@@ -546,8 +591,9 @@ rec_problem(void *arg, const char *msg)
 }
 
 int
-tr_custody_verify_record(const char *case_dir, tr_custody_problem_fn fn,
-    void *arg, tr_rec **out, int *match, tr_error *err)
+tr_custody_verify_record(const char *case_dir, const char *want_head,
+    tr_custody_problem_fn fn, void *arg, tr_rec **out, int *match,
+    tr_error *err)
 {
 	char head[TR_HASH_HEX_MAX];
 	struct rec_ctx c;
@@ -560,8 +606,8 @@ tr_custody_verify_record(const char *case_dir, tr_custody_problem_fn fn,
 	c.arg = arg;
 	if ((c.problems = json_array()) == NULL)
 		return oom_err(err);
-	rc = tr_custody_verify(case_dir, rec_problem, &c, &problems, &entries,
-	    head, err);
+	rc = verify_case(case_dir, rec_problem, &c, 1, want_head, &problems,
+	    &entries, head, err);
 	if (rc != TR_OK) {
 		json_decref(c.problems);
 		return rc;

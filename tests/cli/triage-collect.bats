@@ -101,7 +101,7 @@ fake_tools() {
 		assert_jsonl "$(cat "$f")"
 	done
 	run -0 jq -r '[.seq, .step, .status] | @tsv' "$CASE0/custody.jsonl"
-	[ "$output" = "$(printf '1\thash\tok\n2\tinfo\tok\n3\twalk\tok\n4\textract\tok\n5\tscan\tok\n6\ttimeline\tok\n7\treport\tok')" ]
+	[ "$output" = "$(printf '1\thash\tok\n2\tinfo\tok\n3\twalk\tok\n4\textract\tok\n5\tscan\tok\n6\ttimeline\tok\n7\treport\tok\n8\tseal\tok')" ]
 	# Both systems found: both artifact groups asked for.
 	jq_all 'select(.step == "extract") | .argv | index("--artifact=linux-triage") and index("--artifact=windows-triage")' "$CASE0/custody.jsonl"
 	jq_all 'select(.path == "/etc/passwd")' "$CASE0/artifacts/manifest.jsonl"
@@ -137,7 +137,7 @@ fake_tools() {
 	run -0 --separate-stderr triage-verify --case "$CASE0"
 	assert_jsonl "$output"
 	[ "$(jq .match <<<"$output")" = true ]
-	[ "$(jq .entries <<<"$output")" -eq 7 ]
+	[ "$(jq .entries <<<"$output")" -eq 8 ]
 	[ "$(jq -r .head <<<"$output")" = "$(tail -n 1 "$CASE0/custody.jsonl" | tr -d '\n' | sha256sum | cut -d' ' -f1)" ]
 }
 
@@ -176,6 +176,36 @@ fake_tools() {
 	[[ "$stderr" == *"custody.jsonl"* ]]
 }
 
+@test "triage-verify --case: the last entries cut together with their files, or a rewritten log, exit 1" {
+	local c head
+	head=$(tail -n 1 "$CASE0/custody.jsonl" | tr -d '\n' | sha256sum | cut -d' ' -f1)
+	run -0 --separate-stderr triage-verify --head "$head" --case "$CASE0"
+	# Cut the seal and the report step, and delete the report: the chain
+	# itself is still valid.
+	c=$(case_copy)
+	head -n 6 "$CASE0/custody.jsonl" > "$c/custody.jsonl"
+	rm "$c/report.html"
+	run -1 --separate-stderr triage-verify --case "$c"
+	[[ "$stderr" == *"custody.jsonl: not sealed: its last entry is not a seal"* ]]
+	[ "$(jq .match <<<"$output")" = false ]
+	# An empty log is not a sealed one either.
+	c=$(case_copy)
+	: > "$c/custody.jsonl"
+	find "$c" -type f ! -name custody.jsonl -delete
+	run -1 --separate-stderr triage-verify --case "$c"
+	[[ "$stderr" == *"not sealed: the log is empty"* ]]
+	# Cut back to an earlier head: --head names how many entries follow it.
+	c=$(case_copy)
+	run -1 --separate-stderr triage-verify --head "$(sed -n 7p "$CASE0/custody.jsonl" | tr -d '\n' | sha256sum | cut -d' ' -f1)" --case "$c"
+	[[ "$stderr" == *"the head given is the SHA-256 of line 7: the log goes on for 1 more entry"* ]]
+	run -1 --separate-stderr triage-verify --head "$(printf '%064d' 0)" --case "$c"
+	[[ "$stderr" == *"no entry has the SHA-256 0000"* ]]
+	run -2 --separate-stderr triage-verify --head abc --case "$c"
+	[[ "$stderr" == *"invalid head 'abc'"* ]]
+	run -2 --separate-stderr triage-verify --head "$head" "$DATA/sample.img"
+	[[ "$stderr" == *"--head needs --case"* ]]
+}
+
 @test "a non-empty case folder is refused without --resume" {
 	local d
 	d=$(scratch)
@@ -196,7 +226,7 @@ fake_tools() {
 	run -0 --separate-stderr triage-collect -q -r -o "$c" "$DATA/sample.img"
 	[ "$(head -n 3 "$c/custody.jsonl")" = "$(head -n 3 "$CASE0/custody.jsonl")" ]
 	run -0 jq -r .step "$c/custody.jsonl"
-	[ "$output" = "$(printf 'hash\ninfo\nwalk\nextract\nscan\ntimeline\nreport')" ]
+	[ "$output" = "$(printf 'hash\ninfo\nwalk\nextract\nscan\ntimeline\nreport\nseal')" ]
 	# The examiner and case number came from the log.
 	[ "$(jq -r 'select(.seq == 7) | .examiner' "$c/custody.jsonl")" = 'Jane Doe' ]
 	jq_all 'select(.step == "extract") | .removed | index("artifacts/manifest.jsonl")' "$c/custody.jsonl"
@@ -236,8 +266,8 @@ fake_tools() {
 	fake_tools "$d/bin2" ""
 	run -0 --separate-stderr "$d/bin2/triage-collect" -r -o "$d/c" "$DATA/sample.img"
 	run -0 jq -r .step "$d/c/custody.jsonl"
-	[ "$output" = "$(printf 'hash\ninfo\nwalk\nextract\nscan\ntimeline\nreport\nscan\ntimeline\nreport')" ]
-	jq_all 'select(.seq == 8) | .status == "ok" and (.removed | index("hits.jsonl"))' "$d/c/custody.jsonl"
+	[ "$output" = "$(printf 'hash\ninfo\nwalk\nextract\nscan\ntimeline\nreport\nseal\nscan\ntimeline\nreport\nseal')" ]
+	jq_all 'select(.seq == 9) | .status == "ok" and (.removed | index("hits.jsonl"))' "$d/c/custody.jsonl"
 	run -0 --separate-stderr triage-verify --case "$d/c"
 }
 

@@ -22,6 +22,14 @@ extern "C" {
 #define TR_CUSTODY_LOG	"custody.jsonl"
 
 /*
+ * The "step" of the entry that closes a collection.  A finished log ends
+ * with one (a resumed collection appends its steps and a new seal), so a
+ * log cut after any entry but a seal is caught; see
+ * tr_custody_verify_record().
+ */
+#define TR_CUSTODY_SEAL	"seal"
+
+/*
  * Append one entry to CASE/custody.jsonl (created when absent).  The line
  * written is {"record":"custody","seq":N,"prev":H, then the keys of entry in
  * their order}: seq counts entries from 1 and prev is the SHA-256 (hex) of
@@ -74,23 +82,27 @@ typedef void (*tr_custody_problem_fn)(void *arg, const char *msg);
  * *entries gets the number of entries and head the SHA-256 of the last line
  * (either may be NULL).  Returns TR_OK once the check ran, whatever it
  * found; TR_ENOTFOUND when there is no log, TR_EIO when it cannot be read,
- * TR_ENOMEM.  Removing the last entries of a log keeps its chain valid:
- * compare head with the value written down at collection time to catch
- * that (their outputs are still reported as added files).
+ * TR_ENOMEM.  Removing the last entries of a log keeps its chain valid and
+ * is not a problem here (an unfinished collection looks the same):
+ * tr_custody_verify_record() also requires the seal and checks the head.
  */
 TR_API int tr_custody_verify(const char *case_dir, tr_custody_problem_fn fn,
     void *arg, size_t *problems, size_t *entries, char head[TR_HASH_HEX_MAX],
     tr_error *err);
 
 /*
- * tr_custody_verify() as a "verification" record (triage-records(5)):
- * {"record":"verification","case":case_dir,"entries":N,"head":H,
- * "match":true|false,"problems":[messages]} ("problems" left out when
- * none).  *match is 1 when nothing was found.  Each problem also goes to fn
- * when not NULL.  The caller frees *out with tr_rec_free().  Errors as
- * tr_custody_verify().
+ * The whole check of a finished case, as a "verification" record
+ * (triage-records(5)): {"record":"verification","case":case_dir,
+ * "entries":N,"head":H,"match":true|false,"problems":[messages]}
+ * ("problems" left out when none).  Beyond tr_custody_verify(), the log
+ * must end with a TR_CUSTODY_SEAL entry, and when head is not NULL its
+ * last line must have that SHA-256 (hex, the head written down when the
+ * collection ended): this catches entries cut from the end together with
+ * their files, and a log rewritten with a new chain.  *match is 1 when
+ * nothing was found.  Each problem also goes to fn when not NULL.  The
+ * caller frees *out with tr_rec_free().  Errors as tr_custody_verify().
  */
-TR_API int tr_custody_verify_record(const char *case_dir,
+TR_API int tr_custody_verify_record(const char *case_dir, const char *head,
     tr_custody_problem_fn fn, void *arg, tr_rec **out, int *match,
     tr_error *err);
 
