@@ -25,7 +25,10 @@ all_digits(const tr_span *s)
 	return 1;
 }
 
-/* Integer seconds with an optional fraction; "0" and "-1" are unset. */
+/*
+ * Integer seconds with an optional fraction; "0" and "-1" are unset.  -1
+ * (bad) outside years 0000-9999: no date could show it.
+ */
 static int
 parse_time(const tr_span *s, tr_time *t)
 {
@@ -71,6 +74,9 @@ parse_time(const tr_span *s, tr_time *t)
 			nsec = 1000000000u - nsec;
 		}
 	}
+	/* Years 0000-9999, as RFC 3339 and event records allow. */
+	if (sec < -62167219200LL || sec > 253402300799LL)
+		return -1;
 	t->sec = sec;
 	t->nsec = nsec;
 	t->digits = (int8_t)nd;

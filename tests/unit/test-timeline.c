@@ -81,6 +81,30 @@ test_timeline_bodyfile_parse(void)
 	CHECK_CONTAINS(err.msg, "bad inode field '2x'");
 }
 
+/* Times no date can show: bad lines, not wrapped dates or overflows. */
+static void
+test_timeline_bodyfile_time_range(void)
+{
+	tr_body_line b;
+	tr_error err;
+	const char *l;
+
+	l = "0|/a|2|r/r|0|0|1|99999999999999|1|0|0";
+	CHECK_STATUS(tr_bodyfile_parse(l, strlen(l), "x", 4, &b, &err),
+	    TR_EFORMAT);
+	CHECK_CONTAINS(err.msg, "line 4: not a bodyfile line: bad atime "
+	    "field '99999999999999'");
+	l = "0|/a|2|r/r|0|0|1|1|-99999999999|0|0";
+	CHECK_STATUS(tr_bodyfile_parse(l, strlen(l), "x", 5, &b, &err),
+	    TR_EFORMAT);
+	CHECK_CONTAINS(err.msg, "bad mtime field '-99999999999'");
+	/* The last second of 9999 and the first of year 0 still are dates. */
+	l = "0|/a|2|r/r|0|0|1|253402300799|-62167219200|0|0";
+	CHECK_STATUS(tr_bodyfile_parse(l, strlen(l), "x", 6, &b, &err),
+	    TR_OK);
+	CHECK(b.atime.sec == 253402300799LL && b.mtime.sec == -62167219200LL);
+}
+
 static void
 test_timeline_format_parse(void)
 {
@@ -237,6 +261,7 @@ int
 main(void)
 {
 	test_timeline_bodyfile_parse();
+	test_timeline_bodyfile_time_range();
 	test_timeline_format_parse();
 	test_timeline_order_and_duplicates();
 	test_timeline_spill_same_output();

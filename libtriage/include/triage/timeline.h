@@ -115,8 +115,9 @@ typedef struct tr_span {
  * MD5|name|inode|mode_as_string|UID|GID|size|atime|mtime|ctime|crtime.
  * The spans point into the line given.  A name may hold '|' (TSK does not
  * escape it): the fields are taken from both ends.  Times are integer
- * seconds, optionally with a fraction ("1598723379.643009424"); 0 and -1
- * mean "not set" (digits < 0).
+ * seconds, optionally with a fraction ("1598723379.643009424"), within
+ * years 0000-9999 (a time outside is a bad field); 0 and -1 mean "not set"
+ * (digits < 0).
  */
 typedef struct tr_body_line {
 	tr_span		md5, name, inode, mode, uid, gid, size;
