@@ -917,6 +917,46 @@ desc_code(const tr_span *d)
 	return -1;
 }
 
+/*
+ * Timesketch takes "timestamp" (microseconds) as the time and derives it
+ * from "datetime" in the server's local time when the offset is missing:
+ * give a passed-through event both, with an explicit offset, and refuse
+ * the two when they disagree.
+ */
+static int
+timesketch_times(json_t *o, const tr_time *t, const char *name,
+    uint64_t lineno, tr_error *err)
+{
+	json_t *dt = json_object_get(o, "datetime");
+	json_t *ts = json_object_get(o, "timestamp");
+	char iso[TR_TIME_STR_MAX];
+	int64_t us = tr_time_usec(t), got;
+	tr_time u = *t;
+
+	if (json_is_string(dt) && json_is_integer(ts)) {
+		got = json_integer_value(ts);
+		if (t->digits >= 6 ? got != us : (got < 0 ? -((-got +
+		    999999) / 1000000) : got / 1000000) != t->sec)
+			return bad_line(name, lineno, err, "event record whose "
+			    "'timestamp' and 'datetime' disagree", NULL);
+	}
+	if (!json_is_integer(ts) &&
+	    json_object_set_new(o, "timestamp", json_integer(us)) != 0)
+		return tri_error_set(err, TR_ENOMEM, "out of memory");
+	if (json_is_string(dt) && strlen(json_string_value(dt)) > 10 &&
+	    strpbrk(json_string_value(dt) + 10, "+-Zz") != NULL)
+		return TR_OK;
+	u.digits = 6;
+	u.nsec -= u.nsec % 1000;
+	if (tr_time_format(&u, iso) == NULL)
+		return bad_line(name, lineno, err, "event time outside "
+		    "years 0000-9999", NULL);
+	strcpy(iso + strlen(iso) - 1, "+00:00");
+	if (json_object_set_new(o, "datetime", json_string(iso)) != 0)
+		return tri_error_set(err, TR_ENOMEM, "out of memory");
+	return TR_OK;
+}
+
 static int
 add_event_rec(tr_timeline *tl, json_t *o, const char *name, uint64_t lineno,
     tr_error *err)
@@ -951,6 +991,8 @@ add_event_rec(tr_timeline *tl, json_t *o, const char *name, uint64_t lineno,
 	if (t.sec < -62167219200LL || t.sec > 253402300799LL)
 		return bad_line(name, lineno, err, "event time outside "
 		    "years 0000-9999", NULL);
+	if ((rc = timesketch_times(o, &t, name, lineno, err)) != TR_OK)
+		return rc;
 	memset(f, 0, sizeof(f));
 	f[F_DESC] = jspan(o, "timestamp_desc");
 	f[F_NAME] = jspan(o, "message");

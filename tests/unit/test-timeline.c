@@ -150,6 +150,46 @@ test_timeline_order_and_duplicates(void)
 	free(out);
 }
 
+/* Passed-through events get what Timesketch needs to read their time. */
+static void
+test_timeline_event_timesketch_times(void)
+{
+	static const char *const in[] = {
+		"{\"record\":\"event\",\"timestamp\":-1500001,"
+		    "\"message\":\"a\",\"timestamp_desc\":\"d\"}",
+		"{\"record\":\"event\",\"datetime\":\"2023-01-01T00:00:00\","
+		    "\"message\":\"b\",\"timestamp_desc\":\"d\"}",
+		"{\"record\":\"event\",\"datetime\":\"2023-01-02T02:00:00+02:00\","
+		    "\"message\":\"c\",\"timestamp_desc\":\"d\"}"
+	};
+	const char *bad = "{\"record\":\"event\",\"datetime\":"
+	    "\"2023-01-01T00:00:00+02:00\",\"timestamp\":1,\"message\":\"m\","
+	    "\"timestamp_desc\":\"d\"}";
+	tr_timeline *tl;
+	tr_tl_opts o;
+	tr_error err;
+	char *out;
+
+	memset(&o, 0, sizeof(o));
+	out = run(&o, 'j', in, 3, NULL);
+	CHECK_CONTAINS(out, "{\"record\":\"event\",\"timestamp\":-1500001,"
+	    "\"message\":\"a\",\"timestamp_desc\":\"d\",\"datetime\":"
+	    "\"1969-12-31T23:59:58.499999+00:00\"}\n");
+	CHECK_CONTAINS(out, "{\"record\":\"event\",\"datetime\":"
+	    "\"2023-01-01T00:00:00.000000+00:00\",\"message\":\"b\","
+	    "\"timestamp_desc\":\"d\",\"timestamp\":1672531200000000}\n");
+	CHECK_CONTAINS(out, "\"datetime\":\"2023-01-02T02:00:00+02:00\","
+	    "\"message\":\"c\",\"timestamp_desc\":\"d\","
+	    "\"timestamp\":1672617600000000}\n");
+	free(out);
+	CHECK_STATUS(tr_timeline_new(&tl, &o, &err), TR_OK);
+	CHECK_STATUS(tr_timeline_add_line(tl, 'j', bad, strlen(bad), "t", 4,
+	    &err), TR_EFORMAT);
+	CHECK_CONTAINS(err.msg, "'t' line 4: event record whose 'timestamp' "
+	    "and 'datetime' disagree");
+	tr_timeline_free(tl);
+}
+
 /* A tiny memory budget spills runs (and merges them) to the same result. */
 static void
 test_timeline_spill_same_output(void)
@@ -264,6 +304,7 @@ main(void)
 	test_timeline_bodyfile_time_range();
 	test_timeline_format_parse();
 	test_timeline_order_and_duplicates();
+	test_timeline_event_timesketch_times();
 	test_timeline_spill_same_output();
 	test_timeline_range_and_skip_bad();
 	test_timeline_bad_tmpdir();
