@@ -263,6 +263,8 @@ fs_cb(void *arg, tr_fs *fs)
 	rc = tr_fs_walk(fs, &o, walk_cb, c, &warnings, &err);
 	tr_artifact_paths_free(c->apaths);
 	c->apaths = NULL;
+	if (warnings > 0)	/* a folder not read: files may be missing */
+		c->status = CLI_EXIT_TROUBLE;
 	if (rc != TR_OK && rc != TR_EINTR) {
 		cli_error("%s", err.msg);
 		c->status = CLI_EXIT_TROUBLE;

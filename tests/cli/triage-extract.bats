@@ -331,6 +331,16 @@ EOF2
 	cmp "$s/live/sub/a.txt" "$s/out/sub/a.txt"
 }
 
+@test "a folder that cannot be read (a loop): warning, the rest copied, exit 2" {
+	need_cmd debugfs
+	local s out; s=$(scratch); out=$s/out
+	cp "$DATA/ext4.img" "$s/loop.img"
+	debugfs -w -R "link /home /home/alice/loop" "$s/loop.img" 2>/dev/null
+	run -2 --separate-stderr triage-extract -p /etc/passwd -o "$out" "$s/loop.img"
+	[[ "$stderr" == *"inode 15 ('/home/alice/loop') in '$s/loop.img'"* ]]
+	[ "$(jq -r .output <<<"$output")" = etc/passwd ]
+}
+
 @test "a time with nanoseconds out of range (crafted ext4) does not stop the copy" {
 	need_cmd debugfs
 	local s out; s=$(scratch); out=$s/out
