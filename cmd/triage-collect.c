@@ -283,17 +283,16 @@ versions_of(const char *path, const char *tool)
 	if ((v = tr_rec_new_object()) == NULL)
 		return NULL;
 	if (strcmp(tool, "triage-collect") == 0) {
-		tr_rec_set_str(v, tool, tr_version());
-		tr_rec_set_str(v, "libtsk", tr_version_tsk());
-		tr_rec_set_str(v, "libewf", tr_version_ewf());
-		tr_rec_set_str(v, "libyara", tr_version_yara());
-		tr_rec_set_str(v, "jansson", tr_version_jansson());
-		tr_rec_set_str(v, "openssl", tr_version_openssl());
+		/* What cli_version() prints, so the keys match the tools'. */
+		snprintf(out, sizeof(out), "%s (triage) %s\nlibtsk %s\n"
+		    "libewf %s\nlibyara %s\njansson %s\n%s\n", tool,
+		    tr_version(), tr_version_tsk(), tr_version_ewf(),
+		    tr_version_yara(), tr_version_jansson(),
+		    tr_version_openssl());
+	} else if (run_tool(path, argv, NULL, &r, out, sizeof(out)) != 0 ||
+	    r.code != 0) {
 		return v;
 	}
-	if (run_tool(path, argv, NULL, &r, out, sizeof(out)) != 0 ||
-	    r.code != 0)
-		return v;
 	for (line = strtok_r(out, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
 		if ((sp = strchr(line, ' ')) == NULL)

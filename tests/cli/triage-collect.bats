@@ -124,6 +124,12 @@ fake_tools() {
 	chain_ok "$CASE0/custody.jsonl"
 }
 
+@test "the versions of triage-collect itself have the same names as every tool's" {
+	[ "$(jq -c 'select(.step == "hash") | .versions | keys | map(select(. != "triage-collect"))' "$CASE0/custody.jsonl")" = \
+	  "$(jq -c 'select(.step == "walk") | .versions | keys | map(select(. != "triage-walk"))' "$CASE0/custody.jsonl")" ]
+	[ "$(grep -c '<td>openssl</td>\|<td>OpenSSL</td>' "$CASE0/report.html")" -eq 1 ]
+}
+
 @test "the report names the case, the evidence hash and the hits" {
 	local sha
 	sha=$(sha256sum < "$DATA/sample.img" | cut -d' ' -f1)
