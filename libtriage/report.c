@@ -1505,6 +1505,17 @@ argv_text(struct out *o, const json_t *argv)
 	}
 }
 
+/* The log read ends with the entry that closes a collection. */
+static int
+custody_sealed(const tr_report *r)
+{
+	const json_t *last = json_array_get(r->custody,
+	    json_array_size(r->custody) - 1);
+	const char *step = sget(last, "step");
+
+	return step != NULL && strcmp(step, TR_CUSTODY_SEAL) == 0;
+}
+
 static void
 write_custody(struct out *o, const tr_report *r)
 {
@@ -1540,13 +1551,25 @@ write_custody(struct out *o, const tr_report *r)
 			}
 			put(o, o->md ? "\n" : "</ul>\n");
 		}
+		/*
+		 * During a collection the report step and the seal are logged
+		 * after this page is made: this head is not the final one.
+		 */
 		if (o->md) {
-			putf(o, "Head of the chain (SHA-256 of the last entry): "
-			    "`%s`\n\n", r->custody_head);
+			putf(o, "Head of the chain when this report was made "
+			    "(SHA-256 of entry %zu): `%s`%s\n\n",
+			    r->custody_entries, r->custody_head,
+			    custody_sealed(r) ? "" : " \xe2\x80\x94 not the "
+			    "final head: later entries (this report's step, the "
+			    "seal) follow it");
 		} else {
-			putf(o, "<p>Head of the chain (SHA-256 of the last "
-			    "entry): <span class=\"mono\">%s</span></p>\n",
-			    r->custody_head);
+			putf(o, "<p>Head of the chain when this report was made "
+			    "(SHA-256 of entry %zu): <span class=\"mono\">%s"
+			    "</span>%s</p>\n", r->custody_entries,
+			    r->custody_head, custody_sealed(r) ? "" :
+			    "<br><small>Not the final head: later entries "
+			    "(this report's step, the seal) follow it; "
+			    "triage-collect prints the final one.</small>");
 		}
 	}
 	thead(o, "custody", cols);

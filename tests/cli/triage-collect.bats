@@ -130,6 +130,13 @@ fake_tools() {
 	[ "$(grep -c '<td>openssl</td>\|<td>OpenSSL</td>' "$CASE0/report.html")" -eq 1 ]
 }
 
+@test "the report says its custody head is not the final one, and which entry it is" {
+	grep -q 'Head of the chain when this report was made (SHA-256 of entry 6): <span class="mono">'"$(sed -n 6p "$CASE0/custody.jsonl" | tr -d '\n' | sha256sum | cut -d' ' -f1)"'</span><br><small>Not the final head' "$CASE0/report.html"
+	# Made again from the finished case, it shows the sealed head as is.
+	run -0 --separate-stderr triage-report -f md "$CASE0"
+	[[ "$output" == *"(SHA-256 of entry 8): \`$(tail -n 1 "$CASE0/custody.jsonl" | tr -d '\n' | sha256sum | cut -d' ' -f1)\`"$'\n'* ]]
+}
+
 @test "the report names the case, the evidence hash and the hits" {
 	local sha
 	sha=$(sha256sum < "$DATA/sample.img" | cut -d' ' -f1)
