@@ -12,6 +12,9 @@
 
 #define TRI_NALGOS	3
 #define TRI_ZSLACK	1024	/* room for deflate overhead and a checksum */
+#define TRI_MAX_WORKERS	64	/* compression threads */
+#define TRI_MIN_SLOTS	16	/* blocks in flight, at least */
+#define TRI_BUF_ALIGN	4096	/* block buffers, for O_DIRECT */
 
 /* One block in flight.  Compression fills z/zlen/zck per chunk. */
 typedef struct tri_blk {
@@ -27,8 +30,12 @@ typedef struct tri_blk {
 typedef struct tri_pipe_ops {
 	/* Fill b->data (b->len bytes at b->offset).  Runs on the caller. */
 	int	(*read)(void *ctx, tri_blk *b, tr_error *err);
-	/* Optional; any worker thread, any order. */
-	void	(*compress)(void *ctx, tri_blk *b, size_t chunk);
+	/*
+	 * Optional; any worker thread, any order.  worker (0 to
+	 * workers - 1) is the calling thread's: one block at a time each.
+	 */
+	void	(*compress)(void *ctx, tri_blk *b, size_t chunk,
+		    int worker);
 	/* Optional; one thread, in offset order. */
 	int	(*write)(void *ctx, tri_blk *b, tr_error *err);
 	void	*ctx;
@@ -72,7 +79,7 @@ int	tri_ewf_open(tri_ewf **out, const tr_acquire_opts *o, uint64_t size,
 	    unsigned sector_size, const char *model, const char *serial,
 	    tr_error *err);
 size_t	tri_ewf_chunk(const tri_ewf *e);
-void	tri_ewf_compress(void *ewf, tri_blk *b, size_t chunk);
+void	tri_ewf_compress(void *ewf, tri_blk *b, size_t chunk, int worker);
 int	tri_ewf_write(void *ewf, tri_blk *b, tr_error *err);
 int	tri_ewf_add_error(tri_ewf *e, uint64_t offset, uint64_t len,
 	    tr_error *err);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <libewf.h>
 #include <limits.h>
 #include <linux/fs.h>
@@ -24,11 +25,21 @@
 
 /* ---- the pipeline ---- */
 
+/*
+ * One mutex, and one condition per kind of waiter, so that a finished block
+ * wakes only the threads that can use it: every block passes the reader,
+ * each hasher, a worker and the writer, and waking all of them for each
+ * step costs context switches that the slowest digest (MD5) pays for on a
+ * small machine.
+ */
 struct pipe {
 	const tri_pipe_cfg *cfg;
 	const tri_pipe_ops *ops;
 	pthread_mutex_t	mu;
-	pthread_cond_t	cv;
+	pthread_cond_t	cv_read;	/* reader: a slot came free */
+	pthread_cond_t	cv_hash;	/* hashers: a block came in */
+	pthread_cond_t	cv_comp;	/* workers: a block came in */
+	pthread_cond_t	cv_write;	/* writer: next block ready */
 	tri_blk		*slots;
 	int		*compressed;
 	size_t		nslots;
@@ -46,15 +57,34 @@ struct pipe {
 	int		wrc;
 };
 
-struct hasher_arg {
+struct worker_arg {
 	struct pipe	*p;
-	int		i;		/* index into p->algos */
+	int		i;		/* hasher: index into p->algos */
 };
 
 int
 tri_hash_index(unsigned bit)
 {
 	return bit == TR_HASH_MD5 ? 0 : bit == TR_HASH_SHA1 ? 1 : 2;
+}
+
+/* With p->mu held. */
+static void
+wake_all(struct pipe *p)
+{
+	pthread_cond_broadcast(&p->cv_read);
+	pthread_cond_broadcast(&p->cv_hash);
+	pthread_cond_broadcast(&p->cv_comp);
+	pthread_cond_broadcast(&p->cv_write);
+}
+
+static void
+pipe_abort(struct pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->abort = 1;
+	wake_all(p);
+	pthread_mutex_unlock(&p->mu);
 }
 
 static uint64_t
@@ -72,9 +102,9 @@ min_consumed(const struct pipe *p)
 static void *
 hasher_main(void *arg)
 {
-	struct hasher_arg *ha = arg;
-	struct pipe *p = ha->p;
-	int a = p->algos[ha->i];
+	struct worker_arg *wa = arg;
+	struct pipe *p = wa->p;
+	int a = p->algos[wa->i];
 	unsigned bit = 1u << a;
 	uint64_t win = p->cfg->hash_window, wpos = 0;
 	char hex[TRI_NALGOS][TR_HASH_HEX_MAX];
@@ -85,16 +115,13 @@ hasher_main(void *arg)
 
 	if (tr_hash_new(&h, bit, NULL) != TR_OK ||
 	    (win > 0 && tr_hash_new(&wh, bit, NULL) != TR_OK)) {
-		pthread_mutex_lock(&p->mu);
-		p->abort = 1;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
+		pipe_abort(p);
 		goto out;
 	}
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
 		while (p->hashed[a] >= p->produced && !p->eof && !p->abort)
-			pthread_cond_wait(&p->cv, &p->mu);
+			pthread_cond_wait(&p->cv_hash, &p->mu);
 		if (p->abort || p->hashed[a] >= p->produced) {
 			pthread_mutex_unlock(&p->mu);
 			break;
@@ -121,7 +148,7 @@ hasher_main(void *arg)
 		}
 		pthread_mutex_lock(&p->mu);
 		p->hashed[a]++;
-		pthread_cond_broadcast(&p->cv);
+		pthread_cond_signal(&p->cv_read);
 		pthread_mutex_unlock(&p->mu);
 	}
 	tr_hash_final(h, hex[0], hex[1], hex[2]);
@@ -135,14 +162,15 @@ out:
 static void *
 compress_main(void *arg)
 {
-	struct pipe *p = arg;
+	struct worker_arg *wa = arg;
+	struct pipe *p = wa->p;
 	uint64_t seq;
 	tri_blk *b;
 
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
 		while (p->comp_next >= p->produced && !p->eof && !p->abort)
-			pthread_cond_wait(&p->cv, &p->mu);
+			pthread_cond_wait(&p->cv_comp, &p->mu);
 		if (p->abort || p->comp_next >= p->produced) {
 			pthread_mutex_unlock(&p->mu);
 			break;
@@ -152,10 +180,12 @@ compress_main(void *arg)
 		pthread_mutex_unlock(&p->mu);
 
 		if (!b->skip_write)
-			p->ops->compress(p->ops->ctx, b, p->cfg->chunk);
+			p->ops->compress(p->ops->ctx, b, p->cfg->chunk,
+			    wa->i);
 		pthread_mutex_lock(&p->mu);
 		p->compressed[seq % p->nslots] = 1;
-		pthread_cond_broadcast(&p->cv);
+		if (seq == p->written)
+			pthread_cond_signal(&p->cv_write);
 		pthread_mutex_unlock(&p->mu);
 	}
 	return NULL;
@@ -175,7 +205,7 @@ writer_main(void *arg)
 		    (p->ops->compress != NULL &&
 		    !p->compressed[p->written % p->nslots])) &&
 		    !(p->eof && p->written >= p->produced))
-			pthread_cond_wait(&p->cv, &p->mu);
+			pthread_cond_wait(&p->cv_write, &p->mu);
 		if (p->abort || p->written >= p->produced) {
 			pthread_mutex_unlock(&p->mu);
 			break;
@@ -191,11 +221,12 @@ writer_main(void *arg)
 		if (rc != TR_OK) {
 			p->wrc = rc;
 			p->abort = 1;
+			wake_all(p);
 		} else {
 			p->written++;
 			p->res->done = b->offset + b->len;
+			pthread_cond_signal(&p->cv_read);
 		}
-		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
 		if (rc == TR_OK && p->cfg->progress != NULL)
 			p->cfg->progress(p->cfg->progress_arg,
@@ -224,14 +255,24 @@ pipe_alloc(struct pipe *p, int workers)
 {
 	const tri_pipe_cfg *c = p->cfg;
 	size_t i, nch = c->block / c->chunk;
+	void *mem;
 
+	/*
+	 * Enough blocks in flight that a hasher or the writer can fall a few
+	 * blocks behind (descheduled, or waiting for the disk) without
+	 * stalling the reader and the other digests.
+	 */
 	p->nslots = (size_t)(workers + 2) * 2;
+	if (p->nslots < TRI_MIN_SLOTS)
+		p->nslots = TRI_MIN_SLOTS;
 	if ((p->slots = calloc(p->nslots, sizeof(*p->slots))) == NULL ||
 	    (p->compressed = calloc(p->nslots, sizeof(int))) == NULL)
 		return -1;
 	for (i = 0; i < p->nslots; i++) {
-		if ((p->slots[i].data = malloc(c->block)) == NULL)
+		/* Page-aligned, for an O_DIRECT writer. */
+		if (posix_memalign(&mem, TRI_BUF_ALIGN, c->block) != 0)
 			return -1;
+		p->slots[i].data = mem;
 		if (p->ops->compress == NULL)
 			continue;
 		if ((p->slots[i].z = malloc(nch * (c->chunk +
@@ -249,8 +290,8 @@ tri_pipe_run(const tri_pipe_cfg *cfg, const tri_pipe_ops *ops,
     tri_pipe_result *res, tr_error *err)
 {
 	struct pipe p;
-	struct hasher_arg ha[TRI_NALGOS];
-	pthread_t th[TRI_NALGOS + 64];
+	struct worker_arg wa[TRI_NALGOS + TRI_MAX_WORKERS];
+	pthread_t th[TRI_NALGOS + TRI_MAX_WORKERS + 1];
 	int nth = 0, workers, i, rc = TR_OK;
 	uint64_t seq;
 	tri_blk *b;
@@ -261,7 +302,7 @@ tri_pipe_run(const tri_pipe_cfg *cfg, const tri_pipe_ops *ops,
 	p.ops = ops;
 	p.res = res;
 	workers = ops->compress == NULL ? 0 : cfg->workers < 1 ? 1 :
-	    cfg->workers > 64 ? 64 : cfg->workers;
+	    cfg->workers > TRI_MAX_WORKERS ? TRI_MAX_WORKERS : cfg->workers;
 	for (i = 0; i < TRI_NALGOS; i++)
 		if (cfg->hashes & (1u << i))
 			p.algos[p.nalgos++] = i;
@@ -278,20 +319,19 @@ tri_pipe_run(const tri_pipe_cfg *cfg, const tri_pipe_ops *ops,
 		return tri_error_set(err, TR_ENOMEM, "out of memory");
 	}
 	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
-	for (i = 0; i < p.nalgos; i++) {
-		ha[i].p = &p;
-		ha[i].i = i;
-		if (pthread_create(&th[nth], NULL, hasher_main, &ha[i]) == 0)
+	pthread_cond_init(&p.cv_read, NULL);
+	pthread_cond_init(&p.cv_hash, NULL);
+	pthread_cond_init(&p.cv_comp, NULL);
+	pthread_cond_init(&p.cv_write, NULL);
+	for (i = 0; i < p.nalgos + workers; i++) {
+		wa[i].p = &p;
+		wa[i].i = i < p.nalgos ? i : i - p.nalgos;
+		if (pthread_create(&th[nth], NULL, i < p.nalgos ?
+		    hasher_main : compress_main, &wa[i]) == 0)
 			nth++;
 		else
 			p.abort = 1;
 	}
-	for (i = 0; i < workers; i++)
-		if (pthread_create(&th[nth], NULL, compress_main, &p) == 0)
-			nth++;
-		else
-			p.abort = 1;
 	if (ops->write != NULL) {
 		if (pthread_create(&th[nth], NULL, writer_main, &p) == 0)
 			nth++;
@@ -305,7 +345,7 @@ tri_pipe_run(const tri_pipe_cfg *cfg, const tri_pipe_ops *ops,
 		}
 		pthread_mutex_lock(&p.mu);
 		while (!p.abort && seq >= min_consumed(&p) + p.nslots)
-			pthread_cond_wait(&p.cv, &p.mu);
+			pthread_cond_wait(&p.cv_read, &p.mu);
 		/* Without a writer, a block is done once hashed. */
 		if (ops->write == NULL)
 			p.written = seq;
@@ -318,16 +358,17 @@ tri_pipe_run(const tri_pipe_cfg *cfg, const tri_pipe_ops *ops,
 		    (size_t)(cfg->size - b->offset) : cfg->block;
 		b->skip_write = 0;
 		if ((rc = ops->read(ops->ctx, b, err)) != TR_OK) {
-			pthread_mutex_lock(&p.mu);
-			p.abort = 1;
-			pthread_cond_broadcast(&p.cv);
-			pthread_mutex_unlock(&p.mu);
+			pipe_abort(&p);
 			break;
 		}
 		pthread_mutex_lock(&p.mu);
 		p.compressed[seq % p.nslots] = 0;
 		p.produced++;
-		pthread_cond_broadcast(&p.cv);
+		pthread_cond_broadcast(&p.cv_hash);
+		if (workers > 0)
+			pthread_cond_signal(&p.cv_comp);
+		else if (seq == p.written)
+			pthread_cond_signal(&p.cv_write);
 		pthread_mutex_unlock(&p.mu);
 		if (ops->write == NULL && cfg->progress != NULL)
 			cfg->progress(cfg->progress_arg, b->offset + b->len,
@@ -335,7 +376,7 @@ tri_pipe_run(const tri_pipe_cfg *cfg, const tri_pipe_ops *ops,
 	}
 	pthread_mutex_lock(&p.mu);
 	p.eof = 1;
-	pthread_cond_broadcast(&p.cv);
+	wake_all(&p);
 	pthread_mutex_unlock(&p.mu);
 	for (i = 0; i < nth; i++)
 		pthread_join(th[i], NULL);
@@ -349,7 +390,10 @@ tri_pipe_run(const tri_pipe_cfg *cfg, const tri_pipe_ops *ops,
 	}
 	if (rc == TR_OK && p.abort)
 		rc = tri_error_set(err, TR_ENOMEM, "cannot start threads");
-	pthread_cond_destroy(&p.cv);
+	pthread_cond_destroy(&p.cv_write);
+	pthread_cond_destroy(&p.cv_comp);
+	pthread_cond_destroy(&p.cv_hash);
+	pthread_cond_destroy(&p.cv_read);
 	pthread_mutex_destroy(&p.mu);
 	pipe_free(&p);
 	return rc;
@@ -375,6 +419,7 @@ struct acq {
 	uint64_t	retried;
 	/* raw output */
 	int		out_fd;
+	int		out_direct;	/* out_fd has O_DIRECT */
 	unsigned	out_seg;
 	char		**outs;
 	size_t		nouts;
@@ -550,9 +595,9 @@ read_block(void *ctx, tri_blk *b, tr_error *err)
 }
 
 static void
-ewf_compress(void *ctx, tri_blk *b, size_t chunk)
+ewf_compress(void *ctx, tri_blk *b, size_t chunk, int worker)
 {
-	tri_ewf_compress(((struct acq *)ctx)->ewf, b, chunk);
+	tri_ewf_compress(((struct acq *)ctx)->ewf, b, chunk, worker);
 }
 
 static int
@@ -591,6 +636,63 @@ add_out(struct acq *a, char *path)
 	return 0;
 }
 
+/*
+ * Write the output with O_DIRECT where the file system takes it: no copy
+ * into the page cache (a sixth of the CPU time of a raw acquisition with
+ * three digests) and no dirty pages to throttle on.  A write it cannot take
+ * (the unaligned tail, a split size not a multiple of the page) turns
+ * O_DIRECT off for the rest of that file.
+ */
+static int
+drop_direct(struct acq *a)
+{
+	int fl;
+
+	if ((fl = fcntl(a->out_fd, F_GETFL)) == -1 ||
+	    fcntl(a->out_fd, F_SETFL, fl & ~O_DIRECT) == -1)
+		return -1;
+	a->out_direct = 0;
+	return 0;
+}
+
+static ssize_t
+raw_pwrite(struct acq *a, const unsigned char *buf, size_t n, uint64_t off)
+{
+	ssize_t got;
+
+	if (a->out_direct && ((off | n | (uintptr_t)buf) &
+	    (TRI_BUF_ALIGN - 1)) != 0 && drop_direct(a) != 0)
+		return -1;
+	for (;;) {
+		errno = 0;
+		got = pwrite(a->out_fd, buf, n, (off_t)off);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 && errno == EINVAL && a->out_direct) {
+			if (drop_direct(a) != 0)
+				return -1;
+			continue;
+		}
+		return got;
+	}
+}
+
+/* fsync and close the output; -1 with errno on failure. */
+static int
+raw_close(struct acq *a)
+{
+	int rc = 0;
+
+	if (a->out_fd < 0)
+		return 0;
+	if (fsync(a->out_fd) != 0 && errno != EINVAL)
+		rc = -1;
+	if (close(a->out_fd) != 0)
+		rc = -1;
+	a->out_fd = -1;
+	return rc;
+}
+
 static int
 raw_write(void *ctx, tri_blk *b, tr_error *err)
 {
@@ -599,6 +701,7 @@ raw_write(void *ctx, tri_blk *b, tr_error *err)
 	size_t off = 0, n;
 	unsigned seg;
 	char *name;
+	int fl;
 
 	while (off < b->len) {
 		pos = b->offset + off;
@@ -607,13 +710,9 @@ raw_write(void *ctx, tri_blk *b, tr_error *err)
 		if (split && n > split - pos % split)
 			n = (size_t)(split - pos % split);
 		if (a->out_fd < 0 || seg != a->out_seg) {
-			if (a->out_fd >= 0 && close(a->out_fd) != 0) {
-				a->out_fd = -1;
+			if (raw_close(a) != 0)
 				return tri_error_errno(err, TR_EIO, errno,
-				    "cannot write '%s'",
-				    a->outs[a->nouts - 1]);
-			}
-			a->out_fd = -1;
+				    "cannot write '%s'", a->outs[a->out_seg]);
 			if (seg >= a->nouts) {
 				name = raw_segment_name(a->o->output, split,
 				    seg);
@@ -621,16 +720,21 @@ raw_write(void *ctx, tri_blk *b, tr_error *err)
 					return tri_error_set(err, TR_ENOMEM,
 					    "out of memory");
 			}
-			a->out_fd = open(a->outs[seg], O_WRONLY | O_CREAT |
-			    O_CLOEXEC | (a->resume_at > 0 ? 0 : O_EXCL),
-			    0644);
+			fl = O_WRONLY | O_CREAT | O_CLOEXEC |
+			    (a->resume_at > 0 ? 0 : O_EXCL);
+			a->out_direct = 1;
+			a->out_fd = open(a->outs[seg], fl | O_DIRECT, 0644);
+			if (a->out_fd < 0 && errno == EINVAL) {
+				a->out_direct = 0;
+				a->out_fd = open(a->outs[seg], fl, 0644);
+			}
 			if (a->out_fd < 0)
 				return tri_error_errno(err, TR_EIO, errno,
 				    "cannot create '%s'", a->outs[seg]);
 			a->out_seg = seg;
 		}
-		if (pwrite(a->out_fd, b->data + off, n, (off_t)(split ?
-		    pos % split : pos)) != (ssize_t)n) {
+		if (raw_pwrite(a, b->data + off, n, split ? pos % split :
+		    pos) != (ssize_t)n) {
 			if (errno == 0)
 				errno = ENOSPC;
 			return tri_error_errno(err, TR_EIO, errno,
@@ -920,6 +1024,7 @@ build_record(struct acq *a, const tri_pipe_result *res, const tr_time *t0,
 		tr_rec_set_str(v, "libewf", tr_version_ewf());
 		tr_rec_set_str(v, "openssl", tr_version_openssl());
 		tr_rec_set_str(v, "zlib", zlibVersion());
+		tr_rec_set_str(v, "libdeflate", LIBDEFLATE_VERSION_STRING);
 		tr_rec_set_rec(r, "versions", v);
 	}
 	return r;
@@ -1142,6 +1247,8 @@ tr_acquire(const tr_acquire_opts *o, tr_rec **record, tr_error *err)
 			    "cannot open '%s'", o->source);
 			goto out;
 		}
+		/* Read once, in order: a larger readahead. */
+		(void)posix_fadvise(a.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 		if (S_ISBLK(st.st_mode)) {
 			uint64_t bytes;
 			int ss;
@@ -1214,8 +1321,7 @@ tr_acquire(const tr_acquire_opts *o, tr_rec **record, tr_error *err)
 			add_out(&a, name);
 		}
 	} else if (a.out_fd >= 0) {
-		if ((fsync(a.out_fd) != 0 && errno != EINVAL) ||
-		    close(a.out_fd) != 0) {
+		if (raw_close(&a) != 0) {
 			if (rc == TR_OK)
 				rc = tri_error_errno(&perr, TR_EIO, errno,
 				    "cannot write '%s'", a.outs[a.out_seg]);
