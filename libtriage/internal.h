@@ -39,6 +39,8 @@ TSK_FS_INFO	*tri_fs_tsk(const tr_fs *fs);
 void	tri_fs_type_name(TSK_FS_TYPE_ENUM t, char *buf, size_t len);
 /* Fill a tr_time from seconds and nanoseconds at the given precision. */
 tr_time	tri_time(int64_t sec, uint32_t nsec, int digits);
+/* Length (1-4) of the valid UTF-8 sequence at p, or 0 when invalid. */
+size_t	tri_utf8_seq(const unsigned char *p, size_t left);
 
 /* An open file: TSK attribute, or a descriptor on a live source. */
 struct tr_file {

@@ -235,9 +235,8 @@ tr_rec_set_str(tr_rec *r, const char *key, const char *val)
 	return tr_rec_set_text(r, key, val, strlen(val));
 }
 
-/* Length of the valid UTF-8 sequence at p (1-4), or 0 when invalid. */
-static size_t
-utf8_seq(const unsigned char *p, size_t left)
+size_t
+tri_utf8_seq(const unsigned char *p, size_t left)
 {
 	unsigned c = p[0];
 	size_t n, i;
@@ -280,7 +279,7 @@ tr_rec_set_text(tr_rec *r, const char *key, const char *bytes, size_t len)
 		return TR_ENOMEM;
 	fixed[0] = '\0';
 	for (i = 0; i < len; ) {
-		n = p[i] == 0 ? 0 : utf8_seq(p + i, len - i);
+		n = p[i] == 0 ? 0 : tri_utf8_seq(p + i, len - i);
 		if (n == 0) {
 			memcpy(fixed + o, "\xef\xbf\xbd", 3);
 			o += 3;

@@ -1209,37 +1209,6 @@ date_of(tr_timeline *tl, int64_t sec)
 	return tl->date;
 }
 
-/* Length of the valid UTF-8 sequence at p, or 0. */
-static size_t
-utf8_len(const unsigned char *p, size_t left)
-{
-	unsigned c = p[0];
-	size_t n, i;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (left < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 /* A JSON string; invalid UTF-8 becomes U+FFFD.  Returns 1 if it did. */
 static int
 put_jstr(buf *b, const char *s, size_t n)
@@ -1258,7 +1227,7 @@ put_jstr(buf *b, const char *s, size_t n)
 		if (i >= n)
 			break;
 		if (p[i] >= 0x80) {
-			if ((k = utf8_len(p + i, n - i)) == 0) {
+			if ((k = tri_utf8_seq(p + i, n - i)) == 0) {
 				puts_(b, "\xef\xbf\xbd");
 				bad = 1;
 				i++;
