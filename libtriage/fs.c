@@ -684,25 +684,36 @@ tr_file_close(tr_file *f)
 	free(f);
 }
 
-/* Parse "12" or "12-128-3" into address, type and id. */
+/* Parse "12" or "12-128-3" (digits only, in range) into its parts. */
 static int
 parse_inode(const char *s, TSK_INUM_T *addr, int *has_attr,
     uint32_t *type, uint16_t *id)
 {
-	unsigned long long a;
-	unsigned t = 0, i = 0;
+	uint64_t v[3];
 	int n = 0;
 
 	*has_attr = 0;
-	if (sscanf(s, "%llu%n", &a, &n) != 1 || n == 0)
+	for (;;) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		for (v[n] = 0; *s >= '0' && *s <= '9'; s++) {
+			if (v[n] > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+				return -1;
+			v[n] = v[n] * 10 + (uint64_t)(*s - '0');
+		}
+		n++;
+		if (*s == '\0')
+			break;
+		if (*s++ != '-' || n == 3)
+			return -1;
+	}
+	if (n == 2 || (n == 3 && (v[1] > UINT32_MAX || v[2] > UINT16_MAX)))
 		return -1;
-	*addr = (TSK_INUM_T)a;
-	if (s[n] == '\0')
+	*addr = (TSK_INUM_T)v[0];
+	if (n == 1)
 		return 0;
-	if (sscanf(s + n, "-%u-%u", &t, &i) != 2)
-		return -1;
-	*type = t;
-	*id = (uint16_t)i;
+	*type = (uint32_t)v[1];
+	*id = (uint16_t)v[2];
 	*has_attr = 1;
 	return 0;
 }

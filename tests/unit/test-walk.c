@@ -189,7 +189,12 @@ test_walk_entry_read_and_errors(void)
 	tr_fs *fs;
 	tr_walk_opts opts;
 	struct readc c = { NULL, 0 };
+	static const char *bad[] = { "99999999999999999999", "-14", " 14",
+	    "+14", "14junk", "14-", "14-128", "14-128-3junk", "14-128-65539",
+	    "14-4294967296-3", "14--128-3", "" };
+	tr_file *f;
 	tr_error err;
+	size_t i;
 
 	test_data_dir(dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/ext4.img", dir);
@@ -210,6 +215,15 @@ test_walk_entry_read_and_errors(void)
 	CHECK_STATUS(tr_fs_walk(fs, &opts, read_eicar, &c, NULL, &err),
 	    TR_EINVAL);
 	CHECK_CONTAINS(err.msg, "ends with '/'");
+	/* Inode strings from records: strict, never wrapped or cut. */
+	CHECK_STATUS(tr_file_open(&f, fs, "14", NULL, &err), TR_OK);
+	tr_file_close(f);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_STATUS(tr_file_open(&f, fs, bad[i], NULL, &err),
+		    TR_EINVAL);
+		CHECK(f == NULL);
+		CHECK_CONTAINS(err.msg, "invalid inode");
+	}
 	tr_fs_close(fs);
 	tr_layout_free(l);
 	tr_source_close(src);
