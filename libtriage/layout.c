@@ -262,7 +262,9 @@ tr_source_layout(tr_source *src, tr_layout **out, tr_warn_fn warn,
 		    p->desc != NULL ? p->desc : "");
 		if (!vol->allocated)
 			continue;
-		if (vol->start + vol->length > tr_source_size(src))
+		/* Written so that values from a hostile table cannot wrap. */
+		if (vol->start > tr_source_size(src) ||
+		    vol->length > tr_source_size(src) - vol->start)
 			warnf(warn, warn_arg, "'%s': volume %d (%s) runs past "
 			    "the end of the image (%llu + %llu > %llu bytes)",
 			    tr_source_path(src), vol->index, vol->description,
