@@ -86,9 +86,9 @@ again:
 static int
 hash_file(struct rule_file *rf, tr_error *err)
 {
-	unsigned char buf[65536];
+	unsigned char buf[6 + 65536];	/* 6 bytes carried over */
 	tr_hash *h = NULL;
-	size_t n;
+	size_t n, keep = 0;
 	FILE *fp;
 	int rc;
 
@@ -99,10 +99,14 @@ hash_file(struct rule_file *rf, tr_error *err)
 		fclose(fp);
 		return rc;
 	}
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
-		tr_hash_update(h, buf, n);
-		if (memmem(buf, n, "include", 7) != NULL)
+	/* The tail of each block is kept so a word across blocks is seen. */
+	while ((n = fread(buf + keep, 1, sizeof(buf) - keep, fp)) > 0) {
+		tr_hash_update(h, buf + keep, n);
+		if (memmem(buf, keep + n, "include", 7) != NULL)
 			rf->has_include = 1;
+		n += keep;
+		keep = n < 6 ? n : 6;
+		memmove(buf, buf + n - keep, keep);
 	}
 	rc = ferror(fp) ? tri_error_errno(err, TR_EIO, errno,
 	    "cannot read rules '%s'", rf->path) : TR_OK;

@@ -468,3 +468,20 @@ compile_rules() {
 		done
 	done
 }
+
+@test "rules with an include across a 64 KiB boundary are never served stale from the cache" {
+	local s
+	s=$(scratch)
+	export XDG_CACHE_HOME="$s/cache"
+	printf 'rule inc_rule { strings: $a = "first-needle" condition: $a }\n' >"$s/inc.yar"
+	# A comment line that puts the word "include" across the 65536-byte mark.
+	{ printf '//'; head -c $((65536 - 2 - 1 - 3)) /dev/zero | tr '\0' x; printf '\n'
+	  printf 'include "%s"\n' "$s/inc.yar"; } >"$s/main.yar"
+	[ "$(head -c 65536 "$s/main.yar" | tail -c 3)" = inc ]
+	mkdir "$s/t"
+	echo "second-needle" >"$s/t/f.txt"
+	run -1 --separate-stderr triage-scan -r "$s/main.yar" "$s/t"
+	printf 'rule inc_rule { strings: $a = "second-needle" condition: $a }\n' >"$s/inc.yar"
+	run -0 --separate-stderr triage-scan -r "$s/main.yar" "$s/t"
+	[ "$(jq -r .rule <<<"$output")" = inc_rule ]
+}
