@@ -32,5 +32,4 @@ if HAVE_BATS
 TESTS += tests/cli/triage-acquire.bats tests/cli/triage-verify.bats
 endif
 EXTRA_DIST += tests/cli/triage-acquire.bats tests/cli/triage-verify.bats \
-	tests/faultinject/faultinject.c tests/bench/acquire.sh \
-	man/records-acquire.md
+	tests/faultinject/faultinject.c tests/bench/acquire.sh

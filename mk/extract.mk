@@ -29,4 +29,4 @@ tests_unit_test_artifacts_LDADD = $(UNIT_LDADD)
 if HAVE_BATS
 TESTS += tests/cli/triage-extract.bats
 endif
-EXTRA_DIST += tests/cli/triage-extract.bats man/records-extract.md
+EXTRA_DIST += tests/cli/triage-extract.bats

@@ -33,8 +33,7 @@ endif
 EXTRA_DIST += tests/cli/triage-report.bats tests/cli/triage-collect.bats \
 	tests/golden/triage-report/records.jsonl \
 	tests/golden/triage-report/records.html \
-	tests/golden/triage-report/records.md \
-	man/records-report.md
+	tests/golden/triage-report/records.md
 
 # The README's first command: collect the bundled sample evidence into
 # demo-case/ and print where its report is.  A failing step is recorded in

@@ -18,7 +18,7 @@ tests_unit_test_scan_LDADD = $(UNIT_LDADD)
 if HAVE_BATS
 TESTS += tests/cli/triage-scan.bats
 endif
-EXTRA_DIST += tests/cli/triage-scan.bats man/records-scan.md
+EXTRA_DIST += tests/cli/triage-scan.bats
 nobase_dist_pkgdata_DATA += rules/yara/credential_dumpers.yar \
 	rules/yara/eicar.yar rules/yara/offensive_tools.yar \
 	rules/yara/ransomware_notes.yar rules/yara/suspicious_scripts.yar \

@@ -19,4 +19,4 @@ if HAVE_BATS
 TESTS += tests/cli/triage-timeline.bats
 endif
 EXTRA_DIST += tests/cli/triage-timeline.bats tests/golden/triage-timeline \
-	tests/bench/timeline.sh man/records-timeline.md
+	tests/bench/timeline.sh

@@ -17,4 +17,4 @@ if HAVE_BATS
 TESTS += tests/cli/triage-walk.bats
 endif
 EXTRA_DIST += tests/cli/triage-walk.bats tests/golden/triage-walk \
-	tests/bench/walk.sh man/records-walk.md
+	tests/bench/walk.sh
