@@ -31,7 +31,7 @@ static const char help[] = USAGE "\n"
 "                           sock,whiteout,virtual,virtual_dir,unknown\n"
 "      --volume N           only the filesystem of volume N (triage-info)\n"
 "  -x, --one-file-system    live folder: do not cross mount points\n"
-"  -q, --quiet              no warnings\n"
+"  -q, --quiet              no warnings, no progress line\n"
 "  -u, --unbuffered         flush after every record\n"
 "  -h, --help               this help\n"
 "  -V, --version            versions of triage and its libraries\n"
@@ -69,8 +69,7 @@ struct walk {
 	const char	*prefix;
 	size_t		prefix_len;
 	tr_hash		*hash;
-	unsigned char	*buf;
-	size_t		buf_len;
+	tr_progress	*progress;	/* NULL unless stderr is a terminal */
 	char		*line;
 	size_t		line_cap;
 	unsigned	errors;
@@ -78,8 +77,6 @@ struct walk {
 	tr_fs		*fs;
 	int		failed;		/* stdout failed: stop */
 };
-
-#define HASH_BUF	(1u << 20)
 
 static int
 parse_types(const char *list, unsigned *bits)
@@ -120,6 +117,22 @@ prefix_match(const struct walk *w, const char *path)
 	return -1;
 }
 
+/* Warnings take the place of the progress line, which comes back later. */
+static void
+warn_cb(void *arg, const char *msg)
+{
+	struct walk *w = arg;
+
+	tr_progress_clear(w->progress);
+	cli_warn_cb(NULL, msg);
+}
+
+static void
+hashed_bytes(void *arg, uint64_t n)
+{
+	tr_progress_add(arg, 0, n);
+}
+
 /*
  * Digest the content of e into the hex strings; returns 0, or -1 after a
  * warning naming the entry.
@@ -128,22 +141,12 @@ static int
 hash_entry(struct walk *w, const tr_entry *e, char md5[TR_HASH_HEX_MAX],
     char sha1[TR_HASH_HEX_MAX], char sha256[TR_HASH_HEX_MAX])
 {
-	uint64_t off = 0;
 	tr_error err;
-	int64_t n;
 
-	tr_hash_reset(w->hash);
-	for (;;) {
-		n = tr_entry_read(w->fs, e, off, w->buf, w->buf_len, &err);
-		if (n < 0) {
-			cli_warn("%s%s", e->deleted ? "deleted file: " : "",
-			    err.msg);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		tr_hash_update(w->hash, w->buf, (size_t)n);
-		off += (uint64_t)n;
+	if (tr_entry_hash(w->fs, e, w->hash, NULL, &err) != TR_OK) {
+		tr_progress_clear(w->progress);
+		cli_warn("%s%s", e->deleted ? "deleted file: " : "", err.msg);
+		return -1;
 	}
 	tr_hash_final(w->hash, md5, sha1, sha256);
 	return 0;
@@ -159,6 +162,7 @@ on_entry(void *arg, const tr_entry *e)
 	int hashed = 0, tried = 0, m;
 	size_t len = 0;
 
+	tr_progress_add(w->progress, 1, 0);
 	if (w->prefix != NULL && (m = prefix_match(w, e->path)) != 1)
 		return m < 0 ? TR_WALK_SKIP : TR_WALK_CONTINUE;
 	if ((w->only_deleted && !e->deleted) ||
@@ -218,19 +222,36 @@ walk_one(void *arg, tr_fs *fs)
 {
 	struct run *run = arg;
 	struct walk *w = run->w;
+	tr_walk_opts opts = run->opts;
 	uint64_t warnings = 0;
+	char *folder = NULL;
+	size_t n = w->prefix_len;
 	tr_error err;
 	int rc;
 
 	w->fs = fs;
 	w->nfs++;
-	rc = tr_fs_walk(fs, &run->opts, on_entry, w, &warnings, &err);
+	/*
+	 * A prefix that is a whole folder: walk from it instead of walking
+	 * everything and leaving the rest out (prefix_match() still filters).
+	 */
+	if (w->prefix != NULL && (folder = strdup(w->prefix)) != NULL) {
+		if (folder[n - 1] == '/')
+			folder[--n] = '\0';
+		else
+			opts.flags |= TR_WALK_START_SELF;
+		if (n > 1 && tr_fs_folder_unique(fs, folder))
+			opts.start = folder;
+	}
+	rc = tr_fs_walk(fs, &opts, on_entry, w, &warnings, &err);
+	free(folder);
 	w->fs = NULL;
 	if (warnings > 0)
 		w->errors++;
 	if (rc == TR_EINTR && w->failed)
 		return TR_EIO;
 	if (rc != TR_OK && rc != TR_EINTR) {
+		tr_progress_clear(w->progress);
 		cli_error("%s", err.msg);
 		w->errors++;
 	}
@@ -244,16 +265,18 @@ walk_source(struct walk *w, const tr_walk_opts *opts, const char *path,
 {
 	struct run run = { w, *opts };
 	tr_source *src = NULL;
-	unsigned failed = 0, layout_warnings = 0, before = w->nfs;
+	unsigned failed = 0, before = w->nfs;
 	tr_error err;
 	int rc;
 
 	if (tr_source_open(&src, path, format, ss, &err) != TR_OK) {
+		tr_progress_clear(w->progress);
 		cli_error("%s", err.msg);
 		return -1;
 	}
-	rc = tr_source_each_fs(src, volume, cli_warn_cb, &layout_warnings,
+	rc = tr_source_each_fs(src, volume, warn_cb, w,
 	    walk_one, &run, &failed, &err);
+	tr_progress_clear(w->progress);
 	if (rc != TR_OK && !w->failed && rc != TR_EINTR)
 		cli_error("%s", err.msg);
 	else if (rc == TR_OK && w->nfs == before && failed == 0) {
@@ -364,26 +387,29 @@ main(int argc, char *argv[])
 	if (hashes != NULL) {
 		if (tr_hash_parse(hashes, &bits, &err) != TR_OK)
 			cli_usage_error(USAGE, "%s", err.msg);
-		if (tr_hash_new(&w.hash, bits, &err) != TR_OK ||
-		    (w.buf = malloc(HASH_BUF)) == NULL) {
+		if (tr_hash_new(&w.hash, bits, &err) != TR_OK) {
 			cli_error("out of memory");
 			return CLI_EXIT_TROUBLE;
 		}
-		w.buf_len = HASH_BUF;
 	}
-	opts.warn = cli_warn_cb;
-	opts.warn_arg = NULL;
+	opts.warn = warn_cb;
+	opts.warn_arg = &w;
 	w.out = cli_open_output(w.unbuffered);
+	if (!cli_quiet)
+		w.progress = tr_progress_new(stderr, cli_progname, "entries");
+	if (w.hash != NULL && w.progress != NULL)
+		tr_hash_set_progress(w.hash, hashed_bytes, w.progress);
 	for (i = 0; i < argc && !w.failed; i++)
 		if (walk_source(&w, &opts, argv[i], format, (unsigned)ss,
 		    volume) != 0)
 			status = CLI_EXIT_TROUBLE;
 	if (w.errors > 0 || w.failed)
 		status = CLI_EXIT_TROUBLE;
+	tr_progress_clear(w.progress);
 	if (w.failed)
 		cli_error("cannot write to standard output");
+	tr_progress_free(w.progress);
 	tr_hash_free(w.hash);
-	free(w.buf);
 	free(w.line);
 	return cli_close_output(w.out, status);
 }

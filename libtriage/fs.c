@@ -272,6 +272,9 @@ struct walk_ctx {
 	size_t		path_cap;
 	const char	*start;		/* the start folder, "/x/y" or "" */
 	size_t		start_len;
+	int		depth0;		/* depth of the start folder's entries */
+	uint64_t	*anc;		/* folders from the root to the start */
+	size_t		nanc;
 	int		ntfs, fat;
 	int		dots;		/* every folder lists "." (ext, FAT...) */
 	/* The last allocated folder seen: its entries must come next. */
@@ -388,9 +391,6 @@ emit(struct walk_ctx *c, TSK_FS_FILE *f, const char *a_path, size_t alen,
 	}
 	c->path[o++] = '/';
 	memcpy(c->path + o, name, nlen + 1);
-	if (c->skip != NULL && strncmp(e.path, c->skip, c->skip_len) == 0 &&
-	    e.path[c->skip_len] == '/')
-		return TR_WALK_CONTINUE;
 	e.name = name;
 	e.depth = depth;
 	e.meta_addr = f->name->meta_addr;
@@ -408,7 +408,8 @@ emit(struct walk_ctx *c, TSK_FS_FILE *f, const char *a_path, size_t alen,
 		e.fn_size = (uint64_t)fn->size;
 	}
 	e.deleted = (f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) != 0;
-	e.orphan = strncmp(a_path, "$OrphanFiles", 12) == 0;
+	e.orphan = c->start_len == 0 &&
+	    strncmp(a_path, "$OrphanFiles", 12) == 0;
 	e.name_type = map_name_type(f->name->type);
 	e.type = m != NULL ? map_meta_type(m->type) : e.name_type;
 	e.mtime = e.atime = e.ctime = e.btime = TR_TIME_UNSET;
@@ -508,6 +509,82 @@ set_pending(struct walk_ctx *c, const char *a_path, size_t alen,
 	c->pend_set = 1;
 }
 
+/* Is the entry start + "/" + a_path + name inside the folder c->skip? */
+static int
+below_skip(const struct walk_ctx *c, const char *a_path, size_t alen,
+    const char *name)
+{
+	const char *part[4] = { c->start, "/", a_path, name };
+	size_t len[4] = { c->start_len, 1, alen, strlen(name) };
+	size_t o = 0, i, k;
+
+	for (i = 0; i < 4; i++) {
+		k = c->skip_len - o < len[i] ? c->skip_len - o : len[i];
+		if (memcmp(c->skip + o, part[i], k) != 0)
+			return 0;
+		o += k;
+		if (k < len[i])
+			return part[i][k] == '/';
+	}
+	return 0;
+}
+
+/* Leave out what is inside start + "/" + a_path (+ name when given). */
+static int
+set_skip(struct walk_ctx *c, const char *a_path, size_t alen,
+    const char *name)
+{
+	size_t n = c->start_len + 1 + alen + (name != NULL ? strlen(name) : 0);
+
+	free(c->skip);
+	c->skip_len = 0;
+	if ((c->skip = malloc(n + 1)) == NULL)
+		return -1;
+	snprintf(c->skip, n + 1, "%.*s/%.*s%s", (int)c->start_len, c->start,
+	    (int)alen, a_path, name != NULL ? name : "");
+	if (name == NULL && n > 1)
+		n--;			/* the trailing '/' */
+	c->skip[n] = '\0';
+	c->skip_len = n;
+	return 0;
+}
+
+/* TSK's MAX_DEPTH and DIR_STRSZ (tsk/fs/fs_dir.c) */
+#define TSK_DEPTH_MAX	128
+#define TSK_PATH_MAX	4096
+
+/*
+ * A walk from a folder below the root: where a walk from the root would
+ * not enter f (a folder on the way down to the start folder, which TSK's
+ * loop check would know, or past TSK's depth or path limit, where TSK
+ * ends the whole folder), leave out what TSK enters anyway, with the
+ * warning the walk from the root gives.
+ */
+static int
+as_from_root(struct walk_ctx *c, TSK_FS_FILE *f, const char *a_path,
+    size_t alen, int depth)
+{
+	const TSK_FS_NAME *n = f->name;
+	int loop = 0;
+	size_t i;
+
+	if (!(TSK_FS_IS_DIR_NAME(n->type) ||
+	    n->type == TSK_FS_NAME_TYPE_UNDEF) ||
+	    !TSK_FS_IS_DIR_META(f->meta->type) ||
+	    !((n->flags & TSK_FS_NAME_FLAG_ALLOC) ||
+	    (f->meta->flags & TSK_FS_META_FLAG_UNALLOC)) ||
+	    n->meta_addr == TSK_FS_ORPHANDIR_INUM(c->fs->fs))
+		return 0;
+	for (i = 0; i < c->nanc; i++)
+		loop |= c->anc[i] == n->meta_addr;
+	if (!loop && depth < TSK_DEPTH_MAX &&
+	    c->start_len + alen + strlen(n->name) < TSK_PATH_MAX)
+		return 0;
+	if (c->dots)
+		check_pending(c, "\x01", 1);
+	return set_skip(c, a_path, alen, loop ? n->name : NULL);
+}
+
 static TSK_WALK_RET_ENUM
 dir_cb(TSK_FS_FILE *f, const char *a_path, void *arg)
 {
@@ -518,6 +595,7 @@ dir_cb(TSK_FS_FILE *f, const char *a_path, void *arg)
 
 	for (alen = 0; a_path[alen] != '\0'; alen++)
 		depth += a_path[alen] == '/';
+	depth += c->depth0;
 	if (c->dots)
 		check_pending(c, a_path, alen);
 	if (f->name == NULL || TSK_FS_ISDOT(f->name->name)) {
@@ -525,6 +603,9 @@ dir_cb(TSK_FS_FILE *f, const char *a_path, void *arg)
 			c->root_dot = 1;
 		return TSK_WALK_CONT;
 	}
+	/* Nothing of a folder left out, not even a warning. */
+	if (c->skip != NULL && below_skip(c, a_path, alen, f->name->name))
+		return TSK_WALK_CONT;
 	if (c->dots && f->meta != NULL &&
 	    f->meta->type == TSK_FS_META_TYPE_DIR &&
 	    !(f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) &&
@@ -533,7 +614,7 @@ dir_cb(TSK_FS_FILE *f, const char *a_path, void *arg)
 		    f->name->meta_addr);
 	if (c->opts != NULL && c->opts->max_depth >= 0 &&
 	    depth > c->opts->max_depth)
-		return TSK_WALK_CONT;
+		goto out;
 	if (f->meta != NULL && c->ntfs) {
 		/* As fls: one entry per $DATA and $INDEX_ROOT attribute. */
 		n = tsk_fs_file_attr_getsize(f);
@@ -566,11 +647,142 @@ dir_cb(TSK_FS_FILE *f, const char *a_path, void *arg)
 	}
 	if (!printed && r == TR_WALK_CONTINUE)
 		r = emit(c, f, a_path, alen, NULL, fn, depth);
+out:
+	if (c->nanc > 0 && r == TR_WALK_CONTINUE && f->meta != NULL &&
+	    as_from_root(c, f, a_path, alen, depth) != 0)
+		r = TR_WALK_ERROR;
 	if (r == TR_WALK_STOP || r == TR_WALK_ERROR) {
 		c->stopped = r;
 		return TSK_WALK_STOP;
 	}
 	return TSK_WALK_CONT;
+}
+
+/*
+ * Follow path from the root, by exact names, through the folders on the
+ * way into anc (one inode per component, at most max).  Returns how many
+ * were followed; *unique is 1 when that is all of them, each the only
+ * name of its kind in its folder, an allocated folder, none twice.
+ */
+static size_t
+resolve(tr_fs *fs, const char *path, uint64_t *anc, size_t max, int *unique)
+{
+	TSK_INUM_T inum = fs->fs->root_inum, next = 0;
+	const TSK_FS_NAME *nm;
+	TSK_FS_DIR *dir;
+	const char *p = path;
+	size_t k = 0, i, n, len;
+	int count, good;
+
+	*unique = 1;
+	while (*p == '/' && k < max) {
+		len = strcspn(++p, "/");
+		if (len == 0 || (p[0] == '.' && (len == 1 ||
+		    (len == 2 && p[1] == '.'))))
+			break;
+		tsk_error_reset();
+		if ((dir = tsk_fs_dir_open_meta(fs->fs, inum)) == NULL)
+			break;
+		count = good = 0;
+		n = tsk_fs_dir_getsize(dir);
+		for (i = 0; i < n; i++) {
+			nm = tsk_fs_dir_get_name(dir, i);
+			if (nm == NULL || strncmp(nm->name, p, len) != 0 ||
+			    nm->name[len] != '\0')
+				continue;
+			count++;
+			if ((nm->flags & TSK_FS_NAME_FLAG_ALLOC) &&
+			    (nm->type == TSK_FS_NAME_TYPE_DIR ||
+			    nm->type == TSK_FS_NAME_TYPE_UNDEF)) {
+				good++;
+				next = nm->meta_addr;
+			}
+		}
+		tsk_fs_dir_close(dir);
+		if (good != 1)
+			break;
+		for (i = 0; i < k; i++)
+			count += anc[i] == next;
+		if (count != 1 || next == fs->fs->root_inum)
+			*unique = 0;
+		anc[k++] = inum = next;
+		p += len;
+	}
+	tsk_error_reset();
+	if (*p != '\0')
+		*unique = 0;
+	return k;
+}
+
+int
+tr_fs_folder_unique(tr_fs *fs, const char *path)
+{
+	uint64_t anc[TSK_DEPTH_MAX];
+	TSK_FS_FILE *f;
+	size_t k;
+	int unique;
+
+	if (fs->fs == NULL || path[0] != '/' || strlen(path) < 2 ||
+	    strlen(path) >= TSK_PATH_MAX || path[strlen(path) - 1] == '/')
+		return 0;
+	k = resolve(fs, path, anc, TSK_DEPTH_MAX - 1, &unique);
+	if (!unique || k == 0)
+		return 0;
+	tsk_error_reset();
+	if ((f = tsk_fs_file_open_meta(fs->fs, NULL, anc[k - 1])) == NULL) {
+		tsk_error_reset();
+		return 0;
+	}
+	unique = f->meta != NULL && TSK_FS_IS_DIR_META(f->meta->type) &&
+	    (f->meta->flags & TSK_FS_META_FLAG_ALLOC);
+	tsk_fs_file_close(f);
+	return unique;
+}
+
+/*
+ * The start folder's own entries, as its parent lists them (a_path ""
+ * from the parent, which c->start begins with).
+ */
+static int
+emit_self(struct walk_ctx *c)
+{
+	const char *name = strrchr(c->start, '/') + 1;
+	TSK_INUM_T parent = c->nanc > 1 ? c->anc[c->nanc - 2] :
+	    c->fs->fs->root_inum;
+	size_t start_len = c->start_len, nanc = c->nanc, i, n;
+	const TSK_FS_NAME *nm;
+	TSK_FS_DIR *dir;
+	TSK_FS_FILE *f;
+	int r = TSK_WALK_CONT;
+
+	if (!(c->flags & TR_WALK_ALLOC))
+		return TSK_WALK_CONT;
+	tsk_error_reset();
+	if ((dir = tsk_fs_dir_open_meta(c->fs->fs, parent)) == NULL) {
+		tsk_error_reset();
+		return TSK_WALK_CONT;
+	}
+	c->start_len = (size_t)(name - 1 - c->start);
+	c->depth0--;
+	c->nanc--;
+	n = tsk_fs_dir_getsize(dir);
+	for (i = 0; i < n; i++) {
+		nm = tsk_fs_dir_get_name(dir, i);
+		if (nm == NULL || strcmp(nm->name, name) != 0 ||
+		    !(nm->flags & TSK_FS_NAME_FLAG_ALLOC) ||
+		    (f = tsk_fs_dir_get(dir, i)) == NULL)
+			continue;
+		r = dir_cb(f, "", c);
+		tsk_fs_file_close(f);
+		break;
+	}
+	tsk_fs_dir_close(dir);
+	tsk_error_reset();
+	c->start_len = start_len;
+	c->depth0++;
+	c->nanc = nanc;
+	c->pend_set = 0;	/* its entries come from the next walk */
+	return r;
 }
 
 int
@@ -580,9 +792,10 @@ tr_fs_walk(tr_fs *fs, const tr_walk_opts *opts, tr_walk_fn fn, void *arg,
 	struct walk_ctx c;
 	TSK_FS_DIR_WALK_FLAG_ENUM tf = TSK_FS_DIR_WALK_FLAG_RECURSE;
 	TSK_INUM_T start;
+	const char *p;
 	char tsk[256];
 	uint8_t rv;
-	int rc = TR_OK;
+	int rc = TR_OK, unique = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.fs = fs;
@@ -619,17 +832,34 @@ tr_fs_walk(tr_fs *fs, const tr_walk_opts *opts, tr_walk_fn fn, void *arg,
 		    c.start[strlen(c.start) - 1] == '/')
 			return tri_error_set(err, TR_EINVAL,
 			    "start folder '%s' ends with '/'", opts->start);
+		for (p = c.start; *p != '\0'; p++)
+			c.depth0 += *p == '/';
+		if ((c.anc = calloc((size_t)c.depth0, sizeof(*c.anc))) ==
+		    NULL)
+			return tri_error_set(err, TR_ENOMEM, "out of memory");
+		/* Known folders on the way: act as a walk from the root. */
+		c.nanc = resolve(fs, c.start, c.anc, (size_t)c.depth0,
+		    &unique);
+		if (c.nanc == (size_t)c.depth0)
+			start = c.anc[c.nanc - 1];
+		else
+			c.nanc = 0;
 	}
 	c.start_len = strlen(c.start);
 	c.ntfs = TSK_FS_TYPE_ISNTFS(fs->fs->ftype) != 0;
 	c.fat = TSK_FS_TYPE_ISFAT(fs->fs->ftype) != 0;
 	c.dots = dots_of(fs->fs->ftype);
+	rv = 0;
+	if (c.nanc > 0 && (c.flags & TR_WALK_START_SELF))
+		emit_self(&c);
 	tsk_error_reset();
-	rv = tsk_fs_dir_walk(fs->fs, start, tf, dir_cb, &c);
+	if (!c.stopped)
+		rv = tsk_fs_dir_walk(fs->fs, start, tf, dir_cb, &c);
 	if (c.dots && !c.stopped)
 		check_pending(&c, "\x01", 1);
 	/* The start folder lists "." too (but FAT's and APFS's roots). */
-	if (c.dots && !c.fat && fs->fs->ftype != TSK_FS_TYPE_APFS &&
+	if (c.dots && (!c.fat || c.start_len > 0) &&
+	    fs->fs->ftype != TSK_FS_TYPE_APFS &&
 	    !c.stopped && !c.root_dot && rv == 0)
 		walk_warn(&c, "cannot read folder inode %" PRIuINUM " ('%s') "
 		    "in '%s' at offset %" PRIu64 ": no entries, not even '.'",
@@ -647,6 +877,7 @@ tr_fs_walk(tr_fs *fs, const tr_walk_opts *opts, tr_walk_fn fn, void *arg,
 	free(c.skip);
 	free(c.path);
 	free(c.pend);
+	free(c.anc);
 	if (c.stopped)
 		return tri_error_set(err, TR_EINTR, "walk stopped");
 	return rc;
@@ -883,6 +1114,40 @@ tr_entry_read(tr_fs *fs, const tr_entry *e, uint64_t offset, void *buf,
 		    "in '%s' at file offset %" PRIu64, e->inode, e->path,
 		    tr_source_path(fs->src), offset);
 	return n;
+}
+
+static int64_t
+read_file(void *arg, uint64_t offset, void *buf, size_t len, tr_error *err)
+{
+	return tr_file_read(arg, offset, buf, len, err);
+}
+
+int
+tr_file_hash(tr_file *f, tr_hash *h, uint64_t *total, tr_error *err)
+{
+	return tr_hash_stream(h, f->size, read_file, f, total, err);
+}
+
+struct entry_src {
+	tr_fs		*fs;
+	const tr_entry	*e;
+};
+
+static int64_t
+read_entry(void *arg, uint64_t offset, void *buf, size_t len, tr_error *err)
+{
+	struct entry_src *s = arg;
+
+	return tr_entry_read(s->fs, s->e, offset, buf, len, err);
+}
+
+int
+tr_entry_hash(tr_fs *fs, const tr_entry *e, tr_hash *h, uint64_t *total,
+    tr_error *err)
+{
+	struct entry_src s = { fs, e };
+
+	return tr_hash_stream(h, e->size, read_entry, &s, total, err);
 }
 
 tr_rec *

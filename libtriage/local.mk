@@ -13,11 +13,13 @@ libtriage_libtriage_la_SOURCES = \
 	libtriage/source.c \
 	libtriage/layout.c \
 	libtriage/fs.c \
-	libtriage/walk_dir.c
+	libtriage/walk_dir.c \
+	libtriage/progress.c
 triageinclude_HEADERS += \
 	libtriage/include/triage/triage.h \
 	libtriage/include/triage/error.h \
 	libtriage/include/triage/record.h \
 	libtriage/include/triage/hash.h \
 	libtriage/include/triage/source.h \
-	libtriage/include/triage/fs.h
+	libtriage/include/triage/fs.h \
+	libtriage/include/triage/progress.h

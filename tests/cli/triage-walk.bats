@@ -351,3 +351,68 @@ bodyfile_oracle() {
 	triage-walk -H md5 "$DATA/mbr.E01" "$DATA/ext4.img" >/dev/null
 	[ "$(sha256sum "$DATA/mbr.E01" "$DATA/mbr.E02" "$DATA/ext4.img")" = "$before" ]
 }
+
+@test "large files hash in threads as sha256sum does, sparse runs as zeros (image and live)" {
+	need_cmd mke2fs
+	d=$(scratch)
+	mkdir "$d/tree"
+	# above and below the 4 MiB from which reads overlap hashing
+	head -c $((9 * 1048576 + 12345)) /dev/urandom > "$d/tree/big.bin"
+	head -c $((4 * 1048576 - 1)) /dev/urandom > "$d/tree/under.bin"
+	truncate -s 12M "$d/tree/sparse.bin"
+	printf 'middle' | dd of="$d/tree/sparse.bin" bs=1 seek=$((6 * 1048576)) conv=notrunc status=none
+	mke2fs -q -t ext4 -d "$d/tree" "$d/tree.img" 48M
+	for src in "$d/tree.img" "$d/tree"; do
+		run -0 --separate-stderr triage-walk -H md5,sha1,sha256 -t file "$src"
+		[ -z "$stderr" ]
+		for f in big.bin under.bin sparse.bin; do
+			r=$(echo "$output" | jq -c "select(.name == \"$f\")")
+			[ "$(jq -r .md5 <<<"$r")" = "$(md5sum < "$d/tree/$f" | cut -d' ' -f1)" ]
+			[ "$(jq -r .sha1 <<<"$r")" = "$(sha1sum < "$d/tree/$f" | cut -d' ' -f1)" ]
+			[ "$(jq -r .sha256 <<<"$r")" = "$(sha256sum < "$d/tree/$f" | cut -d' ' -f1)" ]
+		done
+	done
+}
+
+@test "progress: on stderr when it is a terminal, never on stdout, nothing when stderr is a file or -q" {
+	need_cmd script
+	d=$(scratch)
+	walk="$TRIAGE_BUILDDIR/cmd/triage-walk"
+	run -0 script -qec "'$walk' -H sha256 '$DATA/ext4.img' > '$d/out'" /dev/null
+	[[ "$output" == *$'\r'"triage-walk: "*" entries"* ]]
+	# the line is blanked out at the end
+	[[ "$output" == *$'\r' ]]
+	assert_jsonl "$(cat "$d/out")"
+	[ "$(cat "$d/out")" = "$(triage-walk -H sha256 "$DATA/ext4.img")" ]
+	# stdout a terminal, stderr a file: nothing on either but records
+	run -0 script -qec "'$walk' -H sha256 '$DATA/ext4.img' 2> '$d/err'" /dev/null
+	[ ! -s "$d/err" ]
+	[[ "$output" != *"entries"* ]]
+	run -0 script -qec "'$walk' -q '$DATA/ext4.img' > /dev/null" /dev/null
+	[ -z "$output" ]
+}
+
+@test "--path-prefix of a folder walks from it: the same records as the whole walk, filtered" {
+	imgs=("$DATA/ext4.img" "$DATA/hostile.img" "$DATA/fat32.img" "$DATA/mbr.img")
+	if [ -d "$TRIAGE_TEST_DATA/images" ] && [ -f "$TRIAGE_TEST_DATA/images/compressed/ntfs-lastaccess.raw.gz" ]; then
+		ntfs_image
+		imgs+=("$NTFS")
+	fi
+	n=0
+	for img in "${imgs[@]}"; do
+		all=$(triage-walk -H md5 "$img" | jq -c .)
+		# folders with plain names (control bytes and bad UTF-8 apart)
+		dirs=$(echo "$all" | jq -r 'select(.type == "dir" and .path_hex == null and (.path | explode | all(. >= 32))) | .path' | sort -u)
+		while IFS= read -r p; do
+			[ -n "$p" ] || continue
+			want=$(echo "$all" | jq -c --arg p "$p" 'select(.path == $p or (.path | startswith($p + "/")))')
+			[ "$(triage-walk -H md5 -p "$p" "$img" | jq -c .)" = "$want" ] || { echo "differs: $img -p $p" >&2; return 1; }
+			want=$(echo "$all" | jq -c --arg p "$p" 'select(.path | startswith($p + "/"))')
+			[ "$(triage-walk -H md5 -p "$p/" "$img" | jq -c .)" = "$want" ]
+			want=$(triage-walk -H md5 -m 1 "$img" | jq -c --arg p "$p" 'select(.path == $p or (.path | startswith($p + "/")))')
+			[ "$(triage-walk -H md5 -m 1 -p "$p" "$img" | jq -c .)" = "$want" ]
+			n=$((n + 1))
+		done <<<"$dirs"
+	done
+	[ "$n" -ge 10 ]
+}

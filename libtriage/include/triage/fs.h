@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "triage/error.h"
+#include "triage/hash.h"
 #include "triage/record.h"
 #include "triage/source.h"
 
@@ -111,12 +112,20 @@ typedef int (*tr_walk_fn)(void *arg, const tr_entry *e);
 #define TR_WALK_NOORPHAN	0x04u	/* skip $OrphanFiles */
 #define TR_WALK_STREAMS		0x08u	/* one entry per NTFS named stream */
 #define TR_WALK_ONE_FS		0x10u	/* live: stay on one filesystem */
+#define TR_WALK_START_SELF	0x20u	/* the start folder's own entries too */
 #define TR_WALK_DEFAULT		(TR_WALK_ALLOC | TR_WALK_UNALLOC | TR_WALK_STREAMS)
 
 typedef struct tr_walk_opts {
 	unsigned	flags;		/* TR_WALK_*; 0 means TR_WALK_DEFAULT */
 	int		max_depth;	/* < 0: no limit; 0: root entries only */
-	const char	*start;		/* folder to start from; NULL = "/" */
+	/*
+	 * Folder to start from (NULL or "/": the root).  Depths still count
+	 * from the root.  On an image, when tr_fs_folder_unique(start), the
+	 * entries given are exactly those a walk from the root gives below
+	 * start (with TR_WALK_START_SELF: at and below), in the same order;
+	 * TSK's loop and depth limits are applied as from the root.
+	 */
+	const char	*start;
 	tr_warn_fn	warn;		/* per-entry problems; may be NULL */
 	void		*warn_arg;
 } tr_walk_opts;
@@ -130,6 +139,16 @@ typedef struct tr_walk_opts {
  */
 TR_API int tr_fs_walk(tr_fs *fs, const tr_walk_opts *opts, tr_walk_fn fn,
     void *arg, uint64_t *warnings, tr_error *err);
+
+/*
+ * 1 when path ("/a/b", no trailing "/") leads from the root, one exact
+ * name at each step, through folders that hold no other entry of that
+ * name (deleted ones included), to an allocated folder: then a walk from
+ * it (tr_walk_opts.start) is a whole walk cut to that folder.  0 when not,
+ * or when anything cannot be read, and on a live folder.  Reads only
+ * the folders on the way.
+ */
+TR_API int tr_fs_folder_unique(tr_fs *fs, const char *path);
 
 /*
  * Open the content of the entry given to a walk callback.  The tr_file may
@@ -162,6 +181,21 @@ TR_API int64_t tr_file_read(tr_file *f, uint64_t offset, void *buf,
  */
 TR_API int64_t tr_entry_read(tr_fs *fs, const tr_entry *e, uint64_t offset,
     void *buf, size_t len, tr_error *err);
+
+/*
+ * Digest the content of f, or of the entry given to a walk callback (then
+ * only during the callback), with tr_hash_stream(): reads overlap hashing
+ * for files from TR_HASH_THREAD_MIN bytes on, in helper threads that never
+ * touch fs; every read stays in the calling thread.  Sparse runs and NTFS
+ * bytes past the initialised size digest as zeros, as tr_file_read()
+ * returns them.  *total (when not NULL) gets the bytes digested.  On
+ * TR_OK, tr_hash_final(h, ...) gives the hex; else the status and message
+ * of the failed read (inode, path, offset).
+ */
+TR_API int tr_file_hash(tr_file *f, tr_hash *h, uint64_t *total,
+    tr_error *err);
+TR_API int tr_entry_hash(tr_fs *fs, const tr_entry *e, tr_hash *h,
+    uint64_t *total, tr_error *err);
 
 /*
  * The TSK bodyfile 3 line(s) of an entry, byte for byte as

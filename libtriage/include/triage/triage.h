@@ -8,6 +8,7 @@
 #include "triage/record.h"
 #include "triage/source.h"
 #include "triage/fs.h"
+#include "triage/progress.h"
 #include "triage/acquire.h"
 #include "triage/artifacts.h"
 #include "triage/custody.h"
