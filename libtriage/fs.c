@@ -1246,37 +1246,6 @@ jraw(struct jbuf *b, const char *s, size_t n)
 
 #define JLIT(b, s)	jraw((b), (s), sizeof(s) - 1)
 
-/* Same rules as record.c: 0 for a byte that starts no valid sequence. */
-static size_t
-utf8_len(const unsigned char *p, size_t left)
-{
-	unsigned c = p[0];
-	size_t n, i;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return c == 0 ? 0 : 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (left < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 /*
  * ,"key":"text" as jansson's compact dump writes it (\uXXXX in upper case
  * for control bytes), bad UTF-8 as U+FFFD; returns 1 when a byte was bad.
@@ -1326,7 +1295,7 @@ jstr(struct jbuf *b, const char *key, const char *s, size_t len)
 			i++;
 			continue;
 		}
-		if ((n = utf8_len(p + i, len - i)) == 0) {
+		if ((n = p[i] == 0 ? 0 : tri_utf8_seq(p + i, len - i)) == 0) {
 			memcpy(d, "\xef\xbf\xbd", 3);
 			d += 3;
 			i++;

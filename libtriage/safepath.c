@@ -9,37 +9,6 @@
 
 #include "triage/extract.h"
 
-/* Length of a valid UTF-8 sequence at s, or 0 when the bytes are not one. */
-static size_t
-utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	cp = s[0] & (0x7f >> len);
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 static int
 must_escape(unsigned char c)
 {
@@ -76,7 +45,7 @@ tr_safename(const char *name, size_t len)
 		return NULL;
 	o = out;
 	for (i = 0; i < len; i += n) {
-		n = utf8_valid(s + i, len - i);
+		n = tri_utf8_seq(s + i, len - i);
 		if (n == 0 || (n == 1 && must_escape(s[i]))) {
 			sprintf(o, "%%%02X", s[i]);
 			o += 3;
