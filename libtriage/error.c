@@ -100,3 +100,24 @@ tri_error_tsk(tr_error *err, int code, const char *fmt, ...)
 	snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", tsk);
 	return code;
 }
+
+void
+tri_vwarn(tr_warn_fn warn, void *arg, const char *fmt, va_list ap)
+{
+	char msg[600];
+
+	if (warn == NULL)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	warn(arg, msg);
+}
+
+void
+tri_warn(tr_warn_fn warn, void *arg, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tri_vwarn(warn, arg, fmt, ap);
+	va_end(ap);
+}

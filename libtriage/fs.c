@@ -291,16 +291,14 @@ walk_warn(struct walk_ctx *c, const char *fmt, ...) TRI_PRINTF(2, 3);
 static void
 walk_warn(struct walk_ctx *c, const char *fmt, ...)
 {
-	char msg[600];
 	va_list ap;
 
 	c->warnings++;
-	if (c->opts == NULL || c->opts->warn == NULL)
+	if (c->opts == NULL)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	tri_vwarn(c->opts->warn, c->opts->warn_arg, fmt, ap);
 	va_end(ap);
-	c->opts->warn(c->opts->warn_arg, msg);
 }
 
 /* Does fls show this attribute's name after a ':' (named streams)? */

@@ -23,6 +23,11 @@ int	tri_error_errno(tr_error *err, int code, int errnum, const char *fmt,
  */
 int	tri_error_tsk(tr_error *err, int code, const char *fmt, ...)
 	    TRI_PRINTF(3, 4);
+/* Format a message and hand it to warn (when not NULL). */
+void	tri_vwarn(tr_warn_fn warn, void *arg, const char *fmt, va_list ap)
+	    TRI_PRINTF(3, 0);
+void	tri_warn(tr_warn_fn warn, void *arg, const char *fmt, ...)
+	    TRI_PRINTF(3, 4);
 /* libtsk's last error as one line, without the "Error: " clutter. */
 const char *tri_tsk_errstr(char *buf, size_t len);
 

@@ -177,23 +177,6 @@ scheme_name(TSK_VS_TYPE_ENUM t)
 	}
 }
 
-static void
-warnf(tr_warn_fn warn, void *arg, const char *fmt, ...) TRI_PRINTF(3, 4);
-
-static void
-warnf(tr_warn_fn warn, void *arg, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	if (warn == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(arg, msg);
-}
-
 int
 tr_source_layout(tr_source *src, tr_layout **out, tr_warn_fn warn,
     void *warn_arg, tr_error *err)
@@ -236,7 +219,7 @@ tr_source_layout(tr_source *src, tr_layout **out, tr_warn_fn warn,
 			if ((rc = try_pool(img, -1, 0, l, &found)) != TR_OK)
 				goto nomem;
 			if (!found)
-				warnf(warn, warn_arg, "'%s': no partition table "
+				tri_warn(warn, warn_arg, "'%s': no partition table "
 				    "and no filesystem found (%s)",
 				    tr_source_path(src), tsk);
 		}
@@ -265,7 +248,7 @@ tr_source_layout(tr_source *src, tr_layout **out, tr_warn_fn warn,
 		/* Written so that values from a hostile table cannot wrap. */
 		if (vol->start > tr_source_size(src) ||
 		    vol->length > tr_source_size(src) - vol->start)
-			warnf(warn, warn_arg, "'%s': volume %d (%s) runs past "
+			tri_warn(warn, warn_arg, "'%s': volume %d (%s) runs past "
 			    "the end of the image (%llu + %llu > %llu bytes)",
 			    tr_source_path(src), vol->index, vol->description,
 			    (unsigned long long)vol->start,
@@ -285,7 +268,7 @@ tr_source_layout(tr_source *src, tr_layout **out, tr_warn_fn warn,
 		    TR_OK)
 			goto nomem_vs;
 		if (!found)
-			warnf(warn, warn_arg, "'%s': volume %d (%s) at offset "
+			tri_warn(warn, warn_arg, "'%s': volume %d (%s) at offset "
 			    "%llu: no filesystem found (%s)",
 			    tr_source_path(src), vol->index, vol->description,
 			    (unsigned long long)vol->start, tsk);

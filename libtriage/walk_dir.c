@@ -34,16 +34,14 @@ dwarn(struct dwalk *w, const char *fmt, ...) TRI_PRINTF(2, 3);
 static void
 dwarn(struct dwalk *w, const char *fmt, ...)
 {
-	char msg[600];
 	va_list ap;
 
 	w->warnings++;
-	if (w->opts == NULL || w->opts->warn == NULL)
+	if (w->opts == NULL)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	tri_vwarn(w->opts->warn, w->opts->warn_arg, fmt, ap);
 	va_end(ap);
-	w->opts->warn(w->opts->warn_arg, msg);
 }
 
 /* What tr_entry.priv points at for a live entry. */
