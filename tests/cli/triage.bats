@@ -33,3 +33,10 @@ load helpers
 	[[ "$stderr" == *"unknown verb 'frobnicate'"* ]]
 	run -2 --separate-stderr triage
 }
+
+@test "the committed fixtures are the ones their SHA256SUMS name" {
+	need_fixtures
+	cd "$DATA"
+	run -0 sha256sum --quiet -c SHA256SUMS
+	run -0 sha256sum --quiet -c SHA256SUMS.artifacts
+}
