@@ -33,7 +33,8 @@ endif
 EXTRA_DIST += tests/cli/triage-report.bats tests/cli/triage-collect.bats \
 	tests/golden/triage-report/records.jsonl \
 	tests/golden/triage-report/records.html \
-	tests/golden/triage-report/records.md
+	tests/golden/triage-report/records.md \
+	tests/golden/triage-report/README.md
 
 # The README's first command: collect the bundled sample evidence into
 # demo-case/ and print where its report is.  A failing step is recorded in
