@@ -32,10 +32,10 @@ tests_unit_test_source_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_source_LDADD = $(UNIT_LDADD)
 
 if HAVE_BATS
-TESTS += tests/cli/triage.bats tests/cli/triage-info.bats
+TESTS += tests/cli/triage.bats tests/cli/triage-info.bats tests/cli/goldens.bats
 endif
 EXTRA_DIST += tests/cli/helpers.bash tests/cli/triage.bats \
-	tests/cli/triage-info.bats
+	tests/cli/triage-info.bats tests/cli/goldens.bats tests/golden
 
 # Check that every shipped man page is clean mdoc.
 if HAVE_MANDOC
