@@ -8,6 +8,7 @@
 #include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -189,26 +190,57 @@ rules_path(void)
 	return buf;
 }
 
+/* Keep the last TAIL_MAX bytes of what went to stderr. */
+static void
+tail_add(struct run *r, size_t *tl, const char *buf, size_t n)
+{
+	if (n >= TAIL_MAX) {
+		memcpy(r->tail, buf + n - TAIL_MAX, TAIL_MAX);
+		*tl = TAIL_MAX;
+		return;
+	}
+	if (*tl + n > TAIL_MAX) {
+		memmove(r->tail, r->tail + (*tl + n - TAIL_MAX), TAIL_MAX - n);
+		*tl = TAIL_MAX - n;
+	}
+	memcpy(r->tail + *tl, buf, n);
+	*tl += n;
+}
+
 /*
  * Run argv with stdout to the file out (or /dev/null) and stderr into
  * r->tail (its last TAIL_MAX bytes).  When capture is not NULL, stdout goes
- * there instead (up to len - 1 bytes).
+ * there instead (up to len - 1 bytes).  Both pipes are read as data comes,
+ * so a child filling one while we wait on the other cannot deadlock.
  */
 static int
 run_tool(const char *path, char *const argv[], const char *out,
     struct run *r, char *capture, size_t len)
 {
-	int errp[2], outp[2] = { -1, -1 }, fd, st;
+	int errp[2], outp[2] = { -1, -1 }, fd, st, i, nfd;
+	struct pollfd pfd[2];
 	char buf[4096];
 	size_t tl = 0, cl = 0;
 	ssize_t n;
 	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
-	if (pipe(errp) != 0 || (capture != NULL && pipe(outp) != 0))
+	if (pipe(errp) != 0)
 		return -1;
-	if ((pid = fork()) == -1)
+	if (capture != NULL && pipe(outp) != 0) {
+		close(errp[0]);
+		close(errp[1]);
 		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		close(errp[0]);
+		close(errp[1]);
+		if (outp[0] != -1) {
+			close(outp[0]);
+			close(outp[1]);
+		}
+		return -1;
+	}
 	if (pid == 0) {
 		if (capture != NULL)
 			fd = outp[1];
@@ -229,36 +261,49 @@ run_tool(const char *path, char *const argv[], const char *out,
 		_exit(127);
 	}
 	close(errp[1]);
+	pfd[0].fd = errp[0];
+	pfd[1].fd = -1;
 	if (capture != NULL) {
 		close(outp[1]);
-		while ((n = read(outp[0], buf, sizeof(buf))) > 0)
-			for (ssize_t i = 0; i < n; i++)
-				if (cl + 1 < len)
-					capture[cl++] = buf[i];
-		capture[cl] = '\0';
-		close(outp[0]);
+		pfd[1].fd = outp[0];
 	}
-	while ((n = read(errp[0], buf, sizeof(buf))) != 0) {
-		if (n < 0) {
+	pfd[0].events = pfd[1].events = POLLIN;
+	for (;;) {
+		nfd = 0;
+		for (i = 0; i < 2; i++)
+			if (pfd[i].fd >= 0)
+				nfd++;
+		if (nfd == 0)
+			break;
+		if (poll(pfd, 2, -1) == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		if ((size_t)n >= TAIL_MAX) {
-			memcpy(r->tail, buf + n - TAIL_MAX, TAIL_MAX);
-			tl = TAIL_MAX;
-		} else {
-			if (tl + (size_t)n > TAIL_MAX) {
-				memmove(r->tail, r->tail + (tl + (size_t)n -
-				    TAIL_MAX), TAIL_MAX - (size_t)n);
-				tl = TAIL_MAX - (size_t)n;
+		for (i = 0; i < 2; i++) {
+			if (pfd[i].fd < 0 || pfd[i].revents == 0)
+				continue;
+			n = read(pfd[i].fd, buf, sizeof(buf));
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n <= 0) {
+				close(pfd[i].fd);
+				pfd[i].fd = -1;
+			} else if (i == 0) {
+				tail_add(r, &tl, buf, (size_t)n);
+			} else {
+				for (ssize_t k = 0; k < n; k++)
+					if (cl + 1 < len)
+						capture[cl++] = buf[k];
 			}
-			memcpy(r->tail + tl, buf, (size_t)n);
-			tl += (size_t)n;
 		}
 	}
+	for (i = 0; i < 2; i++)
+		if (pfd[i].fd >= 0)
+			close(pfd[i].fd);
 	r->tail[tl] = '\0';
-	close(errp[0]);
+	if (capture != NULL)
+		capture[cl] = '\0';
 	while (waitpid(pid, &st, 0) == -1)
 		if (errno != EINTR)
 			return -1;

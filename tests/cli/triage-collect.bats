@@ -37,9 +37,10 @@ chain_ok() {
 	done
 }
 
-# A folder with triage-collect and the tools beside it, one of them fake.
+# A folder with triage-collect and the tools beside it, one of them fake:
+# it fails reading its source, or runs the shell script given.
 fake_tools() {
-	local bin=$1 fake=$2 t
+	local bin=$1 fake=$2 script=$3 t
 	# Outside the build tree the shipped rules are found through this.
 	export TRIAGE_RULES="$TRIAGE_SRCDIR/rules/yara"
 	mkdir -p "$bin"
@@ -49,7 +50,11 @@ fake_tools() {
 	done
 	if [ -n "$fake" ]; then
 		rm -f "$bin/$fake"
-		printf '#!/bin/sh\n[ "$1" = --version ] && exit 0\necho "%s: cannot read <broken> at offset 42" >&2\nexit 2\n' "$fake" > "$bin/$fake"
+		if [ -n "$script" ]; then
+			printf '#!/bin/sh\n%s\n' "$script" > "$bin/$fake"
+		else
+			printf '#!/bin/sh\n[ "$1" = --version ] && exit 0\necho "%s: cannot read <broken> at offset 42" >&2\nexit 2\n' "$fake" > "$bin/$fake"
+		fi
 		chmod +x "$bin/$fake"
 	fi
 }
@@ -292,6 +297,20 @@ fake_tools() {
 	run -2 --separate-stderr env PATH=/usr/bin:/bin "$d/bin/triage-collect" -o "$d/c" "$DATA/ext4.img"
 	jq_all 'select(.step == "info") | .status == "failed" and .exit == 127 and (.stderr_tail | contains("cannot run"))' "$d/c/custody.jsonl"
 	jq_all 'select(.step == "walk") | .status == "ok"' "$d/c/custody.jsonl"
+}
+
+@test "a tool writing 1 MiB to stderr (also for --version) completes; the last 2 KiB are kept" {
+	local d
+	d=$(scratch)
+	fake_tools "$d/bin" triage-info 'head -c 1048576 /dev/zero | tr "\0" x >&2
+echo >&2
+echo "the last line of triage-info" >&2
+[ "$1" = --version ] && echo "triage-info (triage) 0.0.0"
+exit 0'
+	# Before poll(), this blocked for ever: guard it with a timeout.
+	run -0 --separate-stderr timeout 120 "$d/bin/triage-collect" -q -o "$d/c" "$DATA/ext4.img"
+	jq_all 'select(.step == "info") | .status == "ok" and .versions["triage-info"] == "0.0.0" and (.stderr_tail | length == 2048 and endswith("x\nthe last line of triage-info\n"))' "$d/c/custody.jsonl"
+	run -0 --separate-stderr triage-verify --case "$d/c"
 }
 
 @test "ext4.img: a bare Linux filesystem; gpt.img: no system, no hit" {
