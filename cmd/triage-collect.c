@@ -24,7 +24,7 @@
 #include "triage/custody.h"
 
 #define USAGE "usage: triage-collect [-AHhqruV] [-c case-number] " \
-	"[-e examiner] [-o case] source"
+	"[-e examiner] [-o case] [--step-timeout seconds] source"
 
 static const char help[] = USAGE "\n"
 "\n"
@@ -47,6 +47,9 @@ static const char help[] = USAGE "\n"
 "  -r, --resume           continue a collection in CASE after its last\n"
 "                         completed step\n"
 "  -q, --quiet            no progress and no warnings\n"
+"      --step-timeout S   kill a step still running after S seconds (SIGTERM,\n"
+"                         SIGKILL 10 s later) and record it as failed;\n"
+"                         default: no limit, as imaging can take hours\n"
 "  -u, --unbuffered       flush after every record (with -H)\n"
 "  -h, --help             this help\n"
 "  -V, --version          versions of triage and its libraries\n"
@@ -54,6 +57,8 @@ static const char help[] = USAGE "\n"
 "Environment: TRIAGE_RULES, the YARA rules to scan with.\n"
 "Exit status: 0 every step done, 2 misuse or any step failed.\n"
 "Example: triage-collect -e 'J. Doe' -c 2026-17 -o case1 /dev/sdb\n";
+
+enum { OPT_STEP_TIMEOUT = 256 };
 
 static const struct option longopts[] = {
 	{ "acquire", no_argument, NULL, 'A' },
@@ -64,6 +69,7 @@ static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "resume", no_argument, NULL, 'r' },
+	{ "step-timeout", required_argument, NULL, OPT_STEP_TIMEOUT },
 	{ "unbuffered", no_argument, NULL, 'u' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -93,6 +99,7 @@ static const struct step {
 };
 
 #define TAIL_MAX	2048
+#define KILL_GRACE	10	/* seconds from SIGTERM to SIGKILL */
 
 struct collect {
 	const char	*source;	/* as given */
@@ -104,6 +111,7 @@ struct collect {
 	char		ex_buf[256], cn_buf[256];	/* from the log */
 	char		image[PATH_MAX];	/* CASE/image.E01 */
 	int		acquire, is_dir;
+	unsigned	timeout;	/* --step-timeout seconds, 0 none */
 	int		sealed;		/* the log read back ends with a seal */
 	int		status[NSTEPS];	/* 0 not run, else an exit code + 1 */
 	unsigned	failed;
@@ -113,6 +121,7 @@ struct collect {
 struct run {
 	int	code;			/* exit code, -1 when killed */
 	int	sig;
+	int	timed_out;		/* killed by us: 1 SIGTERM, 2 SIGKILL */
 	char	tail[TAIL_MAX + 1];
 };
 
@@ -207,22 +216,80 @@ tail_add(struct run *r, size_t *tl, const char *buf, size_t n)
 	*tl += n;
 }
 
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Read what is ready on the child's pipes: pfd[0] its stderr, pfd[1] its
+ * stdout when captured.  A pipe at its end (or failing) is closed and its
+ * fd set to -1.  With all set, read until nothing is left.
+ */
+static void
+read_pipes(struct pollfd pfd[2], int all, struct run *r, size_t *tl,
+    char *capture, size_t *cl, size_t len)
+{
+	char buf[4096];
+	ssize_t n, k;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		while (pfd[i].fd >= 0 && (all || pfd[i].revents != 0)) {
+			n = read(pfd[i].fd, buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && errno == EAGAIN)
+				break;
+			if (n <= 0) {
+				close(pfd[i].fd);
+				pfd[i].fd = -1;
+				break;
+			}
+			if (i == 0)
+				tail_add(r, tl, buf, (size_t)n);
+			else
+				for (k = 0; k < n; k++)
+					if (*cl + 1 < len)
+						capture[(*cl)++] = buf[k];
+			if (!all)
+				break;
+		}
+	}
+}
+
+/* Past the deadline: SIGTERM, then after KILL_GRACE seconds SIGKILL. */
+static void
+kill_late(pid_t pid, struct run *r, int64_t *deadline)
+{
+	if (*deadline == 0 || now_ms() < *deadline)
+		return;
+	r->timed_out++;
+	kill(pid, r->timed_out == 1 ? SIGTERM : SIGKILL);
+	*deadline = r->timed_out == 1 ? now_ms() + KILL_GRACE * 1000 : 0;
+}
+
 /*
  * Run argv with stdout to the file out (or /dev/null) and stderr into
  * r->tail (its last TAIL_MAX bytes).  When capture is not NULL, stdout goes
  * there instead (up to len - 1 bytes).  Both pipes are read as data comes,
- * so a child filling one while we wait on the other cannot deadlock.
+ * so a child filling one while we wait on the other cannot deadlock.  After
+ * timeout seconds (0: none) the child gets SIGTERM, KILL_GRACE seconds
+ * later SIGKILL.
  */
 static int
 run_tool(const char *path, char *const argv[], const char *out,
-    struct run *r, char *capture, size_t len)
+    struct run *r, char *capture, size_t len, unsigned timeout)
 {
-	int errp[2], outp[2] = { -1, -1 }, fd, st, i, nfd;
+	int errp[2], outp[2] = { -1, -1 }, fd, st, ms;
+	int64_t deadline = 0, left;
 	struct pollfd pfd[2];
-	char buf[4096];
 	size_t tl = 0, cl = 0;
-	ssize_t n;
-	pid_t pid;
+	pid_t pid, w;
 
 	memset(r, 0, sizeof(*r));
 	if (pipe(errp) != 0)
@@ -268,45 +335,46 @@ run_tool(const char *path, char *const argv[], const char *out,
 		pfd[1].fd = outp[0];
 	}
 	pfd[0].events = pfd[1].events = POLLIN;
+	fcntl(pfd[0].fd, F_SETFL, O_NONBLOCK);
+	if (pfd[1].fd >= 0)
+		fcntl(pfd[1].fd, F_SETFL, O_NONBLOCK);
+	if (timeout > 0)
+		deadline = now_ms() + (int64_t)timeout * 1000;
+	/*
+	 * Wake up now and then to see whether the child is gone: a grandchild
+	 * may hold its pipes open, and is not waited for.
+	 */
 	for (;;) {
-		nfd = 0;
-		for (i = 0; i < 2; i++)
-			if (pfd[i].fd >= 0)
-				nfd++;
-		if (nfd == 0)
-			break;
-		if (poll(pfd, 2, -1) == -1) {
-			if (errno == EINTR)
-				continue;
+		if ((w = waitpid(pid, &st, WNOHANG)) == pid) {
+			read_pipes(pfd, 1, r, &tl, capture, &cl, len);
 			break;
 		}
-		for (i = 0; i < 2; i++) {
-			if (pfd[i].fd < 0 || pfd[i].revents == 0)
-				continue;
-			n = read(pfd[i].fd, buf, sizeof(buf));
-			if (n < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (n <= 0) {
-				close(pfd[i].fd);
-				pfd[i].fd = -1;
-			} else if (i == 0) {
-				tail_add(r, &tl, buf, (size_t)n);
-			} else {
-				for (ssize_t k = 0; k < n; k++)
-					if (cl + 1 < len)
-						capture[cl++] = buf[k];
-			}
+		if (w == -1 && errno != EINTR) {
+			read_pipes(pfd, 1, r, &tl, capture, &cl, len);
+			return -1;
 		}
+		if (pfd[0].fd < 0 && pfd[1].fd < 0 && deadline == 0) {
+			while ((w = waitpid(pid, &st, 0)) == -1 &&
+			    errno == EINTR)
+				;
+			if (w == -1)
+				return -1;
+			break;
+		}
+		kill_late(pid, r, &deadline);
+		ms = pfd[0].fd < 0 && pfd[1].fd < 0 ? 20 : 200;
+		if (deadline > 0 && (left = deadline - now_ms()) < ms)
+			ms = left < 0 ? 0 : (int)left;
+		if (poll(pfd, 2, ms) > 0)
+			read_pipes(pfd, 0, r, &tl, capture, &cl, len);
 	}
-	for (i = 0; i < 2; i++)
-		if (pfd[i].fd >= 0)
-			close(pfd[i].fd);
+	if (pfd[0].fd >= 0)
+		close(pfd[0].fd);
+	if (pfd[1].fd >= 0)
+		close(pfd[1].fd);
 	r->tail[tl] = '\0';
 	if (capture != NULL)
 		capture[cl] = '\0';
-	while (waitpid(pid, &st, 0) == -1)
-		if (errno != EINTR)
-			return -1;
 	if (WIFEXITED(st)) {
 		r->code = WEXITSTATUS(st);
 	} else {
@@ -318,7 +386,7 @@ run_tool(const char *path, char *const argv[], const char *out,
 
 /* "triage-walk (triage) 0.1.0\nlibtsk 4.12.0\n..." as an object. */
 static tr_rec *
-versions_of(const char *path, const char *tool)
+versions_of(const char *path, const char *tool, unsigned timeout)
 {
 	char out[2048], *line, *save = NULL, *sp;
 	char *argv[] = { (char *)tool, "--version", NULL };
@@ -334,7 +402,7 @@ versions_of(const char *path, const char *tool)
 		    tr_version(), tr_version_tsk(), tr_version_ewf(),
 		    tr_version_yara(), tr_version_jansson(),
 		    tr_version_openssl());
-	} else if (run_tool(path, argv, NULL, &r, out, sizeof(out)) != 0 ||
+	} else if (run_tool(path, argv, NULL, &r, out, sizeof(out), timeout) != 0 ||
 	    r.code != 0) {
 		return v;
 	}
@@ -482,6 +550,21 @@ skip_step(struct collect *c, enum step_id id, const char *why)
 	progress("[%s] skipped: %s", steps[id].name, why);
 }
 
+/* c->status[] of a step from its custody "status" and "exit". */
+static int
+status_of(const char *st, int code)
+{
+	if (st == NULL)
+		return 0;
+	if (strcmp(st, "ok") == 0)
+		return 1;
+	if (strcmp(st, "none") == 0)
+		return 2;
+	if (strcmp(st, "skipped") == 0)
+		return -1;
+	return code + 1 > 2 ? code + 1 : 3;
+}
+
 /*
  * Run one step: argv[0] is the tool's name; its stdout goes to the step's
  * file in CASE.  exit 1 ("nothing found") is a completed step.
@@ -490,7 +573,7 @@ static void
 run_step(struct collect *c, enum step_id id, char *argv[])
 {
 	const struct step *s = &steps[id];
-	char path[PATH_MAX], out[PATH_MAX], t[TR_TIME_STR_MAX];
+	char path[PATH_MAX], out[PATH_MAX], t[TR_TIME_STR_MAX], note[128];
 	const char *st, *last;
 	struct run r;
 	tr_rec *e;
@@ -498,7 +581,8 @@ run_step(struct collect *c, enum step_id id, char *argv[])
 
 	tool_path(s->tool, path, sizeof(path));
 	e = new_entry(c, s, path, argv);
-	tr_rec_set_rec(e, "versions", versions_of(path, s->tool));
+	tr_rec_set_rec(e, "versions", versions_of(path, s->tool,
+	    c->timeout));
 	clear_outputs(c, s, e);
 	if (s->out != NULL)
 		snprintf(out, sizeof(out), "%s/%s", c->dir, s->out);
@@ -512,16 +596,16 @@ run_step(struct collect *c, enum step_id id, char *argv[])
 	}
 	now_utc(t);
 	tr_rec_set_str(e, "started", t);
-	if (run_tool(path, argv, s->out != NULL ? out : NULL, &r, NULL, 0) !=
-	    0) {
+	if (run_tool(path, argv, s->out != NULL ? out : NULL, &r, NULL, 0,
+	    c->timeout) != 0) {
 		r.code = 127;
 		snprintf(r.tail, sizeof(r.tail), "cannot run '%.1024s': %s", path,
 		    strerror(errno));
 	}
 	now_utc(t);
 	tr_rec_set_str(e, "finished", t);
-	st = r.code == 0 ? "ok" : r.code == 1 && (id == S_SCAN ||
-	    id == S_EXTRACT) ? "none" : "failed";
+	st = r.timed_out ? "failed" : r.code == 0 ? "ok" : r.code == 1 &&
+	    (id == S_SCAN || id == S_EXTRACT) ? "none" : "failed";
 	tr_rec_set_str(e, "status", st);
 	if (r.code >= 0)
 		tr_rec_set_int(e, "exit", r.code);
@@ -529,10 +613,19 @@ run_step(struct collect *c, enum step_id id, char *argv[])
 		tr_rec_set_int(e, "signal", r.sig);
 	if (r.tail[0] != '\0')
 		tr_rec_set_text(e, "stderr_tail", r.tail, strlen(r.tail));
+	if (r.timed_out) {
+		snprintf(note, sizeof(note), "timed out after %u s "
+		    "(--step-timeout): killed with %s", c->timeout,
+		    r.timed_out == 1 ? "SIGTERM" : "SIGKILL");
+		tr_rec_set_str(e, "note", note);
+	}
 	list_outputs(c, s, e);
 	append(c, e);
-	c->status[id] = r.code + 1;
-	if (strcmp(st, "failed") == 0) {
+	c->status[id] = status_of(st, r.code);
+	if (r.timed_out) {
+		c->failed++;
+		cli_error("[%s] failed: %s", s->name, note);
+	} else if (strcmp(st, "failed") == 0) {
 		c->failed++;
 		last = r.tail;
 		while (strchr(last, '\n') != NULL && strchr(last, '\n')[1])
@@ -755,20 +848,6 @@ out:
 	return cli_close_output(out, rc);
 }
 
-static int
-status_of(const char *st, int code)
-{
-	if (st == NULL)
-		return 0;
-	if (strcmp(st, "ok") == 0)
-		return 1;
-	if (strcmp(st, "none") == 0)
-		return 2;
-	if (strcmp(st, "skipped") == 0)
-		return -1;
-	return code + 1 > 2 ? code + 1 : 3;
-}
-
 static void
 resume_warn(void *arg, const char *msg)
 {
@@ -937,6 +1016,7 @@ main(int argc, char *argv[])
 	char head[TR_HASH_HEX_MAX];
 	size_t problems = 0;
 	int ch, resume = 0, hash = 0, unbuffered = 0;
+	uint64_t secs;
 
 	cli_init(argv[0]);
 	memset(&c, 0, sizeof(c));
@@ -971,6 +1051,13 @@ main(int argc, char *argv[])
 			break;
 		case 'V':
 			cli_version();
+		case OPT_STEP_TIMEOUT:
+			if (cli_parse_u64(optarg, &secs) == -1 || secs == 0 ||
+			    secs > UINT_MAX)
+				cli_usage_error(USAGE, "invalid step timeout "
+				    "'%s'", optarg);
+			c.timeout = (unsigned)secs;
+			break;
 		default:
 			cli_usage_error(USAGE, "invalid option");
 		}

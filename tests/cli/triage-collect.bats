@@ -313,6 +313,26 @@ exit 0'
 	run -0 --separate-stderr triage-verify --case "$d/c"
 }
 
+@test "--step-timeout: a hanging step is killed and recorded as failed, later steps run, exit 2" {
+	local d
+	d=$(scratch)
+	fake_tools "$d/bin" triage-scan '[ "$1" = --version ] && exit 0
+echo "triage-scan: stuck" >&2
+exec sleep 60'
+	SECONDS=0
+	run -2 --separate-stderr timeout 50 "$d/bin/triage-collect" --step-timeout 1 -o "$d/c" "$DATA/ext4.img"
+	[ "$SECONDS" -lt 40 ]
+	[[ "$stderr" == *"[scan] failed: timed out after 1 s (--step-timeout): killed with SIGTERM"* ]]
+	[[ "$stderr" == *"1 step failed"* ]]
+	jq_all 'select(.step == "scan") | .status == "failed" and .signal == 15 and (has("exit") | not) and (.note | startswith("timed out after 1 s")) and (.stderr_tail | contains("stuck"))' "$d/c/custody.jsonl"
+	jq_all 'select(.step == "timeline") | .status == "ok" and (.argv | length == 3)' "$d/c/custody.jsonl"
+	jq_all 'select(.step == "report") | .status == "ok"' "$d/c/custody.jsonl"
+	jq_all 'select(.step == "seal") | .failed_steps == 1' "$d/c/custody.jsonl"
+	run -0 --separate-stderr triage-verify --case "$d/c"
+	run -2 --separate-stderr triage-collect --step-timeout 0 -o "$d/x" "$DATA/ext4.img"
+	[[ "$stderr" == *"invalid step timeout '0'"* ]]
+}
+
 @test "ext4.img: a bare Linux filesystem; gpt.img: no system, no hit" {
 	local d
 	d=$(scratch)
