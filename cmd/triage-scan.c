@@ -202,6 +202,12 @@ selected(const char *path)
 	return O->ninclude == 0;
 }
 
+/* A hit in free blocks, written once the blocks' owners are known. */
+struct pend {
+	tr_hit_addr	a;
+	tr_rec		*match;
+};
+
 /* A worker's filesystems, opened on first use (a tr_fs is per thread). */
 struct fs_slot {
 	struct src	*sc;
@@ -214,9 +220,10 @@ struct worker {
 	tr_scanner	*scanner;
 	struct fs_slot	*fs;
 	size_t		nfs;
-	/* The region being scanned. */
+	/* The region being scanned, and its hits held for their owners. */
 	struct item	*it;
-	tr_fs		*rfs;
+	struct pend	*pend;
+	size_t		npend, cap;
 };
 
 static tr_fs *
@@ -388,9 +395,80 @@ region_hit(void *arg, tr_rec *match)
 			a.block = (a.offset - fi->offset) / fi->block_size;
 		}
 	}
+	if (a.has_block) {
+		if (w->npend == w->cap) {
+			size_t cap = w->cap ? w->cap * 2 : 16;
+			struct pend *np;
+
+			if ((np = realloc(w->pend, cap * sizeof(*np))) ==
+			    NULL) {
+				tr_rec_free(match);
+				cli_error("out of memory");
+				count(&nerrors);
+				return TR_ENOMEM;
+			}
+			w->pend = np;
+			w->cap = cap;
+		}
+		w->pend[w->npend].a = a;
+		w->pend[w->npend].match = match;
+		w->npend++;
+		return TR_OK;
+	}
 	rc = emit(&a, match);
 	tr_rec_free(match);
 	return rc;
+}
+
+static int
+owner_cmp(const void *a, const void *b)
+{
+	const tr_block_owner *x = a, *y = b;
+
+	return x->block < y->block ? -1 : x->block > y->block;
+}
+
+/* Name the deleted files that owned the held hits' blocks; write them. */
+static void
+flush_region(struct worker *w, struct item *it)
+{
+	tr_block_owner *own = NULL, key, *o;
+	tr_error err;
+	tr_fs *fs;
+	size_t i;
+	int failed = 0;
+
+	if (w->npend == 0)
+		return;
+	if ((own = calloc(w->npend, sizeof(*own))) == NULL) {
+		cli_error("out of memory");
+		count(&nerrors);
+		failed = 1;
+	} else if ((fs = worker_fs(w, it->sc, it->fsi)) == NULL) {
+		failed = 1;
+	} else {
+		for (i = 0; i < w->npend; i++)
+			own[i].block = w->pend[i].a.block;
+		if (tr_fs_block_owners(fs, own, w->npend, &err) != TR_OK)
+			cli_warn("cannot tell which deleted files owned the "
+			    "free blocks of '%s': %s", it->sc->label, err.msg);
+	}
+	for (i = 0; i < w->npend; i++) {
+		struct pend *p = &w->pend[i];
+
+		key.block = p->a.block;
+		if (!failed && (o = bsearch(&key, own, w->npend, sizeof(*own),
+		    owner_cmp)) != NULL && o->inode[0] != '\0') {
+			p->a.owner_inode = o->inode;
+			p->a.owner_path = o->path;
+		}
+		(void)emit(&p->a, p->match);
+		tr_rec_free(p->match);
+	}
+	if (own != NULL)
+		tr_block_owners_release(own, w->npend);
+	free(own);
+	w->npend = 0;
 }
 
 static void
@@ -400,6 +478,7 @@ scan_region(struct worker *w, struct item *it)
 	tr_error err;
 
 	w->it = it;
+	w->npend = 0;
 	if (tr_scanner_scan_extents(w->scanner, it->sc->src, it->ext,
 	    it->next_ext, WINDOW, OVERLAP, &t, region_hit, w, &err) !=
 	    TR_OK) {
@@ -407,6 +486,7 @@ scan_region(struct worker *w, struct item *it)
 		    it->sc->label, err.msg);
 		count(&nerrors);
 	}
+	flush_region(w, it);
 }
 
 static void *
@@ -873,6 +953,7 @@ stop_workers(struct worker *w, int n)
 		for (j = 0; j < w[i].nfs; j++)
 			tr_fs_close(w[i].fs[j].fs);
 		free(w[i].fs);
+		free(w[i].pend);
 	}
 }
 

@@ -449,6 +449,194 @@ tr_fs_unalloc_extents(tr_fs *fs, tr_extent **out, size_t *n, tr_error *err)
 	return TR_OK;
 }
 
+struct owner_ctx {
+	tr_block_owner	*o;
+	size_t		n;
+	size_t		found;		/* owners claimed */
+	int		ntfs, nomem;
+	uint64_t	*inums;		/* owner inodes, sorted, for names */
+	size_t		ninums;
+};
+
+static int
+owner_cmp(const void *a, const void *b)
+{
+	const tr_block_owner *x = a, *y = b;
+
+	return x->block < y->block ? -1 : x->block > y->block;
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+/* First owner with block >= b. */
+static size_t
+owner_lower(const struct owner_ctx *c, uint64_t b)
+{
+	size_t lo = 0, hi = c->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (c->o[mid].block < b)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+claim_run(struct owner_ctx *c, uint64_t inum, const TSK_FS_ATTR *a,
+    const TSK_FS_ATTR_RUN *r)
+{
+	size_t i;
+
+	for (i = owner_lower(c, r->addr); i < c->n &&
+	    c->o[i].block - r->addr < r->len; i++) {
+		if (c->o[i].inode[0] != '\0')
+			continue;	/* a lower inode claimed it first */
+		if (c->ntfs && a->type == TSK_FS_ATTR_TYPE_NTFS_DATA &&
+		    a->name != NULL && a->name[0] != '\0')
+			snprintf(c->o[i].inode, sizeof(c->o[i].inode),
+			    "%" PRIuINUM "-%u-%u", inum, (unsigned)a->type,
+			    (unsigned)a->id);
+		else
+			snprintf(c->o[i].inode, sizeof(c->o[i].inode),
+			    "%" PRIuINUM, inum);
+		c->found++;
+	}
+}
+
+static TSK_WALK_RET_ENUM
+owner_meta_cb(TSK_FS_FILE *f, void *arg)
+{
+	struct owner_ctx *c = arg;
+	const TSK_FS_ATTR *a;
+	const TSK_FS_ATTR_RUN *r;
+	int i, cnt;
+
+	if (f->meta == NULL)
+		return TSK_WALK_CONT;
+	cnt = tsk_fs_file_attr_getsize(f);
+	for (i = 0; i < cnt; i++) {
+		if ((a = tsk_fs_file_attr_get_idx(f, i)) == NULL ||
+		    !(a->flags & TSK_FS_ATTR_NONRES))
+			continue;
+		for (r = a->nrd.run; r != NULL; r = r->next)
+			if (!(r->flags & (TSK_FS_ATTR_RUN_FLAG_SPARSE |
+			    TSK_FS_ATTR_RUN_FLAG_FILLER)) && r->len > 0)
+				claim_run(c, f->meta->addr, a, r);
+	}
+	tsk_error_reset();	/* an unreadable inode is skipped */
+	return c->found == c->n ? TSK_WALK_STOP : TSK_WALK_CONT;
+}
+
+static TSK_WALK_RET_ENUM
+owner_name_cb(TSK_FS_FILE *f, const char *a_path, void *arg)
+{
+	struct owner_ctx *c = arg;
+	size_t i, plen, nlen;
+	char *path;
+
+	if (f->name == NULL || !(f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) ||
+	    bsearch(&f->name->meta_addr, c->inums, c->ninums,
+	    sizeof(*c->inums), u64_cmp) == NULL)
+		return TSK_WALK_CONT;
+	if (TSK_FS_ISDOT(f->name->name))
+		return TSK_WALK_CONT;
+	plen = strlen(a_path);
+	nlen = strlen(f->name->name);
+	for (i = 0; i < c->n; i++) {
+		if (c->o[i].path != NULL || c->o[i].inode[0] == '\0' ||
+		    strtoull(c->o[i].inode, NULL, 10) != f->name->meta_addr)
+			continue;
+		if ((path = malloc(plen + nlen + 2)) == NULL) {
+			c->nomem = 1;
+			return TSK_WALK_STOP;
+		}
+		path[0] = '/';
+		memcpy(path + 1, a_path, plen);
+		memcpy(path + 1 + plen, f->name->name, nlen + 1);
+		c->o[i].path = path;
+	}
+	return TSK_WALK_CONT;
+}
+
+int
+tr_fs_block_owners(tr_fs *fs, tr_block_owner *owners, size_t n,
+    tr_error *err)
+{
+	TSK_FS_INFO *t = tri_fs_tsk(fs);
+	const tr_fs_info *fi = tr_fs_get_info(fs);
+	const char *src = tr_source_path(tr_fs_source(fs));
+	struct owner_ctx c;
+	size_t i, j;
+	int rc = TR_OK;
+
+	for (i = 0; i < n; i++) {
+		owners[i].inode[0] = '\0';
+		owners[i].path = NULL;
+	}
+	if (t == NULL)
+		return tri_error_set(err, TR_EUNSUPPORTED,
+		    "'%s' is a live folder: it has no unallocated space", src);
+	if (n == 0)
+		return TR_OK;
+	qsort(owners, n, sizeof(*owners), owner_cmp);
+	memset(&c, 0, sizeof(c));
+	c.o = owners;
+	c.n = n;
+	c.ntfs = TSK_FS_TYPE_ISNTFS(t->ftype);
+	tsk_error_reset();
+	if (tsk_fs_meta_walk(t, t->first_inum, t->last_inum,
+	    TSK_FS_META_FLAG_UNALLOC, owner_meta_cb, &c) != 0) {
+		rc = tri_error_tsk(err, TR_EFORMAT, "cannot walk the inodes "
+		    "of the %s filesystem in '%s' at offset %" PRIu64, fi->fs,
+		    src, fi->offset);
+		tsk_error_reset();
+		if (c.found == 0)
+			return rc;
+	}
+	if (c.found == 0)
+		return TR_OK;
+	if ((c.inums = malloc(c.found * sizeof(*c.inums))) == NULL)
+		return tri_error_set(err, TR_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		if (owners[i].inode[0] != '\0')
+			c.inums[c.ninums++] = strtoull(owners[i].inode, NULL,
+			    10);
+	qsort(c.inums, c.ninums, sizeof(*c.inums), u64_cmp);
+	for (i = j = 0; i < c.ninums; i++)
+		if (j == 0 || c.inums[j - 1] != c.inums[i])
+			c.inums[j++] = c.inums[i];
+	c.ninums = j;
+	/* Unreadable folders are skipped: the walk goes on past them. */
+	(void)tsk_fs_dir_walk(t, t->root_inum, TSK_FS_DIR_WALK_FLAG_UNALLOC |
+	    TSK_FS_DIR_WALK_FLAG_RECURSE | TSK_FS_DIR_WALK_FLAG_NOORPHAN,
+	    owner_name_cb, &c);
+	tsk_error_reset();
+	free(c.inums);
+	if (c.nomem)
+		return tri_error_set(err, TR_ENOMEM, "out of memory");
+	return rc;
+}
+
+void
+tr_block_owners_release(tr_block_owner *owners, size_t n)
+{
+	size_t i;
+
+	for (i = 0; owners != NULL && i < n; i++) {
+		free(owners[i].path);
+		owners[i].path = NULL;
+	}
+}
+
 int
 tr_source_unpartitioned(tr_source *src, const tr_layout *layout,
     tr_extent **out, size_t *n, tr_error *err)
@@ -600,6 +788,10 @@ tr_hit_record(const tr_hit_addr *a, const tr_rec *match)
 		tr_rec_set_uint(r, "offset", a->offset);
 	if (a->has_block)
 		tr_rec_set_uint(r, "block", a->block);
+	tr_rec_set_str(r, "owner_inode", a->owner_inode);
+	if (a->owner_path != NULL)
+		tr_rec_set_text(r, "owner_path", a->owner_path,
+		    strlen(a->owner_path));
 	tr_rec_set_str(r, "inode", a->inode);
 	if (a->path != NULL)
 		tr_rec_set_text(r, "path", a->path, strlen(a->path));

@@ -371,6 +371,54 @@ setup() {
 	[ "$(jq -r '[.region,.offset]|@tsv' <<<"$output")" = "$(printf 'unpartitioned\t100000')" ]
 }
 
+# A hit in blocks a deleted file still claims names it as TSK does:
+# owner_inode as 'ifind -d BLOCK', owner_path as 'ffind INODE' (deleted
+# name); a free block no inode claims gets neither key.
+owner_compare() {
+	local img=$1 rule=$2 blk ino want
+	run -0 --separate-stderr triage-scan -j 1 -a -r "$s/r.yar" "$img"
+	[ -z "$stderr" ]
+	blk=$(jq -r "select(.rule == \"$rule\") | .block" <<<"$output")
+	[ -n "$blk" ]
+	ino=$(ifind -d "$blk" "$img")
+	if [ "$ino" = "Inode not found" ]; then
+		[ "$(jq -r "select(.rule == \"$rule\") | has(\"owner_inode\"), has(\"owner_path\")" <<<"$output")" = "$(printf 'false\nfalse')" ]
+		return
+	fi
+	[ "$(jq -r "select(.rule == \"$rule\") | .owner_inode" <<<"$output")" = "$ino" ]
+	want=$(ffind "$img" "$ino")
+	[[ "$want" == "* /"* ]]
+	[ "$(jq -r "select(.rule == \"$rule\") | .owner_path" <<<"$output")" = "${want#\* }" ]
+}
+
+@test "--unallocated: owner_inode and owner_path as ifind -d and ffind say (ext2, FAT)" {
+	need_cmd mke2fs debugfs ifind ffind mkfs.fat mmd mcopy mdel
+	local s
+	s=$(scratch)
+	printf 'rule Gone { strings: $a = "GONE-MARKER-7f3a" condition: $a }\nrule Never { strings: $a = "NEVER-OWNED-9c1e" condition: $a }\n' >"$s/r.yar"
+	mkdir -p "$s/tree/sub"
+	{ head -c 5000 /dev/zero | tr '\0' 'a'; echo GONE-MARKER-7f3a; } >"$s/tree/sub/gone.txt"
+	echo keep >"$s/tree/keep.txt"
+	# ext2 keeps a deleted inode's block pointers.
+	mke2fs -q -F -t ext2 -b 1024 -N 32 -d "$s/tree" "$s/e2.img" 1M
+	debugfs -w -R 'rm /sub/gone.txt' "$s/e2.img" 2>/dev/null
+	printf 'NEVER-OWNED-9c1e' | dd of="$s/e2.img" bs=1024 seek=1000 conv=notrunc status=none
+	owner_compare "$s/e2.img" Gone
+	[ "$(jq -r 'select(.rule == "Gone") | .owner_path' <<<"$output")" = /sub/gone.txt ]
+	owner_compare "$s/e2.img" Never
+	[ "$(jq -r 'select(.rule == "Never") | has("owner_inode")' <<<"$output")" = false ]
+	# FAT keeps the first cluster in the deleted entry.
+	mkfs.fat -C -n OWN "$s/fat.img" 2048 >/dev/null
+	mmd -i "$s/fat.img" ::/sub
+	mcopy -i "$s/fat.img" "$s/tree/sub/gone.txt" ::/sub/gone.txt
+	mcopy -i "$s/fat.img" "$s/tree/keep.txt" ::/keep.txt
+	mdel -i "$s/fat.img" ::/sub/gone.txt
+	printf 'NEVER-OWNED-9c1e' | dd of="$s/fat.img" bs=512 seek=3900 conv=notrunc status=none
+	owner_compare "$s/fat.img" Gone
+	[[ "$(jq -r 'select(.rule == "Gone") | .owner_path' <<<"$output")" == /sub/* ]]
+	owner_compare "$s/fat.img" Never
+}
+
 # The oracle: for each filesystem, every allocated regular file taken out
 # with icat and scanned with yara -r; the (filesystem, path, rule) set must
 # equal what triage-scan reports inside the image.

@@ -415,6 +415,18 @@ test_scan_hit_record(void)
 	    "\"strings\":[{}]}");
 	free(line);
 	tr_rec_free(h);
+
+	a.owner_inode = "12";
+	a.owner_path = "/d/g\xff";
+	CHECK((h = tr_hit_record(&a, m)) != NULL);
+	CHECK((line = tr_rec_dump(h)) != NULL);
+	CHECK_STR(line, "{\"record\":\"hit\",\"region\":\"unallocated\","
+	    "\"offset\":4096,\"block\":4,\"owner_inode\":\"12\","
+	    "\"owner_path\":\"/d/g\xef\xbf\xbd\",\"owner_path_hex\":"
+	    "\"2f642f67ff\",\"rule\":\"r\",\"namespace\":\"ns\","
+	    "\"strings\":[{}]}");
+	free(line);
+	tr_rec_free(h);
 	tr_rec_free(m);
 }
 

@@ -144,6 +144,37 @@ TR_API int tr_fs_unalloc_extents(tr_fs *fs, tr_extent **out, size_t *n,
     tr_error *err);
 
 /*
+ * Which deleted file a free block was last part of, as "ifind -d BLOCK"
+ * tells it: the lowest unallocated inode with a data run (any attribute,
+ * slack included, sparse runs not) over the block.  inode is "N", or
+ * "N-TYPE-ID" for a named NTFS stream (as triage-walk names them), ""
+ * when no unallocated inode claims the block.  path is a deleted name
+ * ("/dir/name", raw bytes, may be invalid UTF-8) that still points to that
+ * inode, the first in the order "ffind" finds it ($OrphanFiles left out),
+ * or NULL.
+ */
+typedef struct tr_block_owner {
+	uint64_t	block;			/* in: filesystem block */
+	char		inode[64];		/* out */
+	char		*path;			/* out: NULL or malloc'd */
+} tr_block_owner;
+
+/*
+ * Fill in the owners of n blocks of fs (any order, repeats allowed; the
+ * array is sorted by block on return).  It walks every unallocated inode,
+ * then, only when some block has an owner, every deleted name: call it once
+ * per filesystem with all the blocks at hand.  Unreadable inodes and
+ * folders are skipped.  TR_EUNSUPPORTED for a live folder, TR_EFORMAT when
+ * TSK cannot walk the inodes, TR_ENOMEM; owners found before a failure are
+ * kept.  Not thread-safe on one fs.  Release the paths with
+ * tr_block_owners_release().
+ */
+TR_API int tr_fs_block_owners(tr_fs *fs, tr_block_owner *owners, size_t n,
+    tr_error *err);
+/* Free the paths of n owners (the array itself is the caller's). */
+TR_API void tr_block_owners_release(tr_block_owner *owners, size_t n);
+
+/*
  * The space of src no partition covers (the "Unallocated" rows of mmls),
  * as extents in order.  n 0 when the source has no partition table.
  */
@@ -181,6 +212,8 @@ typedef struct tr_hit_addr {
 	uint64_t	offset;		/* media offset of the first match */
 	int		has_block;
 	uint64_t	block;		/* filesystem block of offset */
+	const char	*owner_inode;	/* deleted file that held block */
+	const char	*owner_path;	/* its deleted name, raw bytes */
 	const char	*inode;
 	const char	*path;		/* raw bytes, may be invalid UTF-8 */
 	const char	*stream;
@@ -193,7 +226,7 @@ typedef struct tr_hit_addr {
 
 /*
  * The "hit" record: record, source, volume, fs, region, offset, block,
- * inode, path, stream, size, deleted, mtime, atime, ctime, btime, sha256,
+ * owner_inode, owner_path, inode, path, stream, size, deleted, mtime, atime, ctime, btime, sha256,
  * then the match's rule, namespace, tags, meta, strings (triage-records(5)).
  * match is copied, not taken.  NULL on no memory.
  */
