@@ -76,6 +76,14 @@ slurp(const char *path, char **out, size_t *len, tr_error *err)
 	return TR_OK;
 }
 
+static const char *
+kind_of(mode_t m)
+{
+	return S_ISLNK(m) ? "a symbolic link" : S_ISDIR(m) ? "a folder" :
+	    S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" :
+	    S_ISCHR(m) || S_ISBLK(m) ? "a device" : "a special file";
+}
+
 int
 tr_custody_hash_file(const char *path, char sha256[TR_HASH_HEX_MAX],
     uint64_t *size, tr_error *err)
@@ -83,23 +91,46 @@ tr_custody_hash_file(const char *path, char sha256[TR_HASH_HEX_MAX],
 	unsigned char buf[65536];
 	tr_hash *h = NULL;
 	uint64_t total = 0;
-	size_t got;
-	FILE *fp;
-	int rc;
+	struct stat st;
+	ssize_t got;
+	int fd, rc;
 
-	if ((fp = fopen(path, "rb")) == NULL)
+	/*
+	 * An output swapped for a symbolic link (to an identical file, say)
+	 * must not pass: never follow one.  O_NONBLOCK: a FIFO must not hang
+	 * the open.
+	 */
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
+		if (errno == ELOOP && lstat(path, &st) == 0 &&
+		    S_ISLNK(st.st_mode))
+			return tri_error_set(err, TR_EFORMAT, "'%s' is a "
+			    "symbolic link, not a regular file", path);
 		return tri_error_errno(err, errno == ENOENT ? TR_ENOTFOUND :
 		    TR_EIO, errno, "cannot open '%s'", path);
-	if ((rc = tr_hash_new(&h, TR_HASH_SHA256, err)) != TR_OK)
-		goto out;
-	while ((got = fread(buf, 1, sizeof(buf), fp)) > 0) {
-		tr_hash_update(h, buf, got);
-		total += got;
 	}
-	if (ferror(fp)) {
-		rc = tri_error_errno(err, TR_EIO, errno, "cannot read '%s'",
+	if (fstat(fd, &st) != 0) {
+		rc = tri_error_errno(err, TR_EIO, errno, "cannot stat '%s'",
 		    path);
 		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = tri_error_set(err, TR_EFORMAT, "'%s' is %s, not a regular "
+		    "file", path, kind_of(st.st_mode));
+		goto out;
+	}
+	if ((rc = tr_hash_new(&h, TR_HASH_SHA256, err)) != TR_OK)
+		goto out;
+	while ((got = read(fd, buf, sizeof(buf))) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = tri_error_errno(err, TR_EIO, errno,
+			    "cannot read '%s'", path);
+			goto out;
+		}
+		tr_hash_update(h, buf, (size_t)got);
+		total += (uint64_t)got;
 	}
 	tr_hash_final(h, NULL, NULL, sha256);
 	if (size != NULL)
@@ -107,7 +138,7 @@ tr_custody_hash_file(const char *path, char sha256[TR_HASH_HEX_MAX],
 	rc = TR_OK;
 out:
 	tr_hash_free(h);
-	fclose(fp);
+	close(fd);
 	return rc;
 }
 

@@ -174,6 +174,23 @@ fake_tools() {
 	[[ "$stderr" == *"'artifacts/extra.txt': added"* ]]
 }
 
+@test "triage-verify --case: an output replaced by a symbolic link to an identical copy exits 1" {
+	local c
+	c=$(case_copy)
+	mv "$c/hits.jsonl" "$c/../hits.jsonl"
+	ln -s ../hits.jsonl "$c/hits.jsonl"
+	cmp "$c/hits.jsonl" "$CASE0/hits.jsonl"
+	run -1 --separate-stderr triage-verify --case "$c"
+	[[ "$stderr" == *"'hits.jsonl' (line 5, step scan): '$c/hits.jsonl' is a symbolic link, not a regular file"* ]]
+	[ "$(jq .match <<<"$output")" = false ]
+	# Nor is a symbolic link inside an output folder followed.
+	c=$(case_copy)
+	mv "$c/artifacts/manifest.jsonl" "$c/../manifest.jsonl"
+	ln -s "$c/../manifest.jsonl" "$c/artifacts/manifest.jsonl"
+	run -1 --separate-stderr triage-verify --case "$c"
+	[[ "$stderr" == *"'artifacts/manifest.jsonl' (line 4, step extract): "*"is a symbolic link, not a regular file"* ]]
+}
+
 @test "triage-verify --case: edited, deleted and reordered entries exit 1 naming the line" {
 	local c
 	c=$(case_copy)

@@ -297,6 +297,40 @@ test_custody_errors(void)
 	remove_case(dir);
 }
 
+/* An output replaced by a symbolic link or a FIFO never checks out. */
+static void
+test_custody_not_regular(void)
+{
+	char dir[64], path[512], copy[512], sha[TR_HASH_HEX_MAX];
+	tr_error err;
+	tr_rec *e;
+
+	make_case(dir);
+	snprintf(path, sizeof(path), "%s/a.jsonl", dir);
+	snprintf(copy, sizeof(copy), "%s.copy", dir);
+	CHECK(rename(path, copy) == 0);
+	CHECK(symlink(copy, path) == 0);
+	CHECK_STATUS(tr_custody_hash_file(path, sha, NULL, &err), TR_EFORMAT);
+	CHECK_CONTAINS(err.msg, "a.jsonl' is a symbolic link, not a regular "
+	    "file");
+	CHECK(verify(dir) == 1);
+	CHECK_CONTAINS(problems, "'a.jsonl' (line 1, step one): '");
+	CHECK_CONTAINS(problems, "is a symbolic link, not a regular file");
+	CHECK((e = tr_rec_new_object()) != NULL);
+	CHECK_STATUS(tr_custody_add_output(e, dir, "a.jsonl", &err),
+	    TR_EFORMAT);
+	tr_rec_free(e);
+	CHECK(unlink(path) == 0);
+	CHECK(mkfifo(path, 0644) == 0);
+	CHECK_STATUS(tr_custody_hash_file(path, sha, NULL, &err), TR_EFORMAT);
+	CHECK_CONTAINS(err.msg, "a.jsonl' is a FIFO, not a regular file");
+	CHECK(verify(dir) == 1);
+	CHECK(unlink(path) == 0);
+	CHECK(rename(copy, path) == 0);
+	CHECK(verify(dir) == 0);
+	remove_case(dir);
+}
+
 /* Bytes after a NUL inside an entry are part of the chain too. */
 static void
 test_custody_nul_in_entry(void)
@@ -332,5 +366,6 @@ main(void)
 	test_custody_entries_tampered();
 	test_custody_errors();
 	test_custody_nul_in_entry();
+	test_custody_not_regular();
 	return 0;
 }

@@ -49,14 +49,18 @@ TR_API int tr_custody_append(const char *case_dir, const tr_rec *entry,
  * {"path", "size", "sha256"} for the file CASE/relpath, or, when relpath is
  * a directory, one per regular file beneath it in byte order of their
  * paths.  relpath must be relative, without "." or ".." components.
- * Errors: TR_EINVAL (bad relpath), TR_ENOTFOUND, TR_EIO, TR_ENOMEM.
+ * Errors: TR_EINVAL (bad relpath), TR_ENOTFOUND, TR_EFORMAT (relpath is a
+ * symbolic link or a special file), TR_EIO, TR_ENOMEM.
  */
 TR_API int tr_custody_add_output(tr_rec *entry, const char *case_dir,
     const char *relpath, tr_error *err);
 
 /*
- * SHA-256 and size of one file, as the custody log records them.
- * Errors: TR_ENOTFOUND, TR_EIO.
+ * SHA-256 and size of one file, as the custody log records them.  A
+ * symbolic link as the last component of path is never followed, so a file
+ * replaced by a link (even to an identical copy) does not check out.
+ * Errors: TR_ENOTFOUND, TR_EFORMAT ("'path' is a symbolic link, not a
+ * regular file"; likewise "is a FIFO", "is a folder"...), TR_EIO.
  */
 TR_API int tr_custody_hash_file(const char *path, char sha256[TR_HASH_HEX_MAX],
     uint64_t *size, tr_error *err);
