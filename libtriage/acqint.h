@@ -10,6 +10,8 @@
 #include "internal.h"
 #include "triage/acquire.h"
 
+#include <libewf.h>
+
 #define TRI_NALGOS	3
 #define TRI_ZSLACK	1024	/* room for deflate overhead and a checksum */
 #define TRI_MAX_WORKERS	64	/* compression threads */
@@ -87,6 +89,8 @@ int	tri_ewf_add_error(tri_ewf *e, uint64_t offset, uint64_t len,
 int	tri_ewf_finish(tri_ewf *e, const char *md5, const char *sha1,
 	    tr_error *err);
 void	tri_ewf_abort(tri_ewf *e);	/* close without hashes; NULL ok */
+/* libewf's innermost message into buf ("" when e is NULL); frees e. */
+void	tri_ewf_strerror(libewf_error_t *e, char *buf, size_t len);
 /* Path of segment i (0 = .E01), as libewf names them; caller frees. */
 char	*tri_ewf_segment_name(const char *base, unsigned i);
 

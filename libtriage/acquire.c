@@ -409,6 +409,10 @@ struct acq {
 	const tr_acquire_opts *o;
 	tr_source	*src;		/* images that are not a plain file */
 	int		fd;		/* plain file or device, else -1 */
+	libewf_handle_t	*ewf_in;	/* an E01 source, read directly */
+	uint32_t	ewf_bps;
+	size_t		ewf_chunk;
+	uint32_t	ck_from;	/* first checksum error still to check */
 	uint64_t	size;
 	unsigned	sector;
 	char		model[128], serial[128], vendor[128];
@@ -545,6 +549,122 @@ read_fd_block(struct acq *a, tri_blk *b, tr_error *err)
 	return TR_OK;
 }
 
+/*
+ * An E01 source goes through libewf itself, not libtsk, to see its checksum
+ * errors: libewf zero-fills a damaged chunk and lists it, and that list is
+ * reread for each block (its ranges may merge as reading goes on).  A read
+ * that fails outright is redone chunk by chunk.
+ */
+static int
+open_ewf_source(struct acq *a, tr_error *err)
+{
+	libewf_error_t *e = NULL;
+	size_t i, n = tr_source_segments(a->src);
+	char **names;
+	size32_t chunk;
+	int rc = TR_OK;
+
+	if ((names = calloc(n + 1, sizeof(*names))) == NULL)
+		return tri_error_set(err, TR_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		names[i] = (char *)tr_source_segment(a->src, i);
+	if (libewf_handle_initialize(&a->ewf_in, &e) != 1 ||
+	    libewf_handle_open(a->ewf_in, names, (int)n, LIBEWF_OPEN_READ,
+	    &e) != 1 ||
+	    libewf_handle_set_read_zero_chunk_on_error(a->ewf_in, 1,
+	    &e) != 1 ||
+	    libewf_handle_get_bytes_per_sector(a->ewf_in, &a->ewf_bps,
+	    &e) != 1 ||
+	    libewf_handle_get_chunk_size(a->ewf_in, &chunk, &e) != 1) {
+		char lib[256];
+
+		tri_ewf_strerror(e, lib, sizeof(lib));
+		rc = tri_error_set(err, TR_EFORMAT, "cannot open '%s'%s%s",
+		    a->o->source, lib[0] ? ": " : "", lib);
+	} else {
+		if (a->ewf_bps == 0)
+			a->ewf_bps = a->sector;
+		a->ewf_chunk = chunk > 0 && chunk <= ACQ_BLOCK ? chunk :
+		    a->ewf_bps;
+	}
+	free(names);
+	return rc;
+}
+
+/* Record the listed checksum errors in [off, off + len), read in order. */
+static int
+ewf_bad_chunks(struct acq *a, uint64_t off, uint64_t len)
+{
+	uint64_t start, count, lo, hi, end = off + len;
+	uint32_t i, n = 0;
+
+	if (libewf_handle_get_number_of_checksum_errors(a->ewf_in, &n,
+	    NULL) != 1)
+		return 0;
+	for (i = a->ck_from; i < n; i++) {
+		if (libewf_handle_get_checksum_error(a->ewf_in, i, &start,
+		    &count, NULL) != 1)
+			continue;
+		lo = start * a->ewf_bps;
+		hi = lo + count * a->ewf_bps;
+		/* A range that ends before this one cannot grow. */
+		if (hi < off && i == a->ck_from)
+			a->ck_from++;
+		if (lo < off)
+			lo = off;
+		if (hi > end)
+			hi = end;
+		if (lo >= hi)
+			continue;
+		warnf(a, "checksum error in '%s' at offset %llu length %llu: "
+		    "zero-filled", a->o->source, (unsigned long long)lo,
+		    (unsigned long long)(hi - lo));
+		if (add_bad(a, lo, hi - lo) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+read_ewf_block(struct acq *a, tri_blk *b, tr_error *err)
+{
+	libewf_error_t *e = NULL;
+	char lib[256];
+	size_t off, n;
+	ssize_t got;
+
+	got = libewf_handle_read_random(a->ewf_in, b->data, b->len,
+	    (off64_t)b->offset, &e);
+	if (got == (ssize_t)b->len)
+		return ewf_bad_chunks(a, b->offset, b->len) == 0 ? TR_OK :
+		    tri_error_set(err, TR_ENOMEM, "out of memory");
+	tri_ewf_strerror(e, lib, sizeof(lib));
+	e = NULL;
+	warnf(a, "cannot read '%s' at offset %llu length %zu%s%s: reading "
+	    "chunk by chunk", a->o->source, (unsigned long long)b->offset,
+	    b->len, lib[0] ? ": " : "", lib);
+	for (off = 0; off < b->len; off += n) {
+		n = a->ewf_chunk - (b->offset + off) % a->ewf_chunk;
+		if (n > b->len - off)
+			n = b->len - off;
+		got = libewf_handle_read_random(a->ewf_in, b->data + off, n,
+		    (off64_t)(b->offset + off), &e);
+		libewf_error_free(&e);
+		if (got != (ssize_t)n) {
+			memset(b->data + off, 0, n);
+			warnf(a, "cannot read '%s' at offset %llu length %zu: "
+			    "zero-filled", a->o->source,
+			    (unsigned long long)(b->offset + off), n);
+			if (add_bad(a, b->offset + off, n) != 0)
+				return tri_error_set(err, TR_ENOMEM,
+				    "out of memory");
+		} else if (ewf_bad_chunks(a, b->offset + off, n) != 0) {
+			return tri_error_set(err, TR_ENOMEM, "out of memory");
+		}
+	}
+	return TR_OK;
+}
+
 static int
 read_block(void *ctx, tri_blk *b, tr_error *err)
 {
@@ -579,6 +699,8 @@ read_block(void *ctx, tri_blk *b, tr_error *err)
 	}
 	if (a->fd >= 0)
 		return read_fd_block(a, b, err);
+	if (a->ewf_in != NULL)
+		return read_ewf_block(a, b, err);
 	got = tr_source_read(a->src, b->offset, b->data, b->len, err);
 	if (got < 0) {
 		/* An image reports damage per read; zero-fill and go on. */
@@ -1186,6 +1308,10 @@ acq_release(struct acq *a)
 	if (a->out_fd >= 0)
 		close(a->out_fd);
 	tri_ewf_abort(a->ewf);
+	if (a->ewf_in != NULL) {
+		libewf_handle_close(a->ewf_in, NULL);
+		libewf_handle_free(&a->ewf_in, NULL);
+	}
 	tr_source_close(a->src);
 	for (i = 0; i < a->nouts; i++)
 		free(a->outs[i]);
@@ -1258,6 +1384,9 @@ tr_acquire(const tr_acquire_opts *o, tr_rec **record, tr_error *err)
 			if (ioctl(a.fd, BLKSSZGET, &ss) == 0 && ss >= 512)
 				a.sector = (unsigned)ss;
 		}
+	} else if (strcmp(fmt, "ewf") == 0 &&
+	    (rc = open_ewf_source(&a, err)) != TR_OK) {
+		goto out;
 	}
 	if (o->resume)
 		rc = prepare_resume(&a, err);

@@ -84,6 +84,24 @@ make_zero_chunk(tri_ewf *w)
 	return 0;
 }
 
+void
+tri_ewf_strerror(libewf_error_t *e, char *buf, size_t len)
+{
+	char *p;
+
+	buf[0] = '\0';
+	if (e == NULL)
+		return;
+	if (libewf_error_sprint(e, buf, len) < 0)
+		buf[0] = '\0';
+	libewf_error_free(&e);
+	/* Keep libewf's last (innermost) line: it says why. */
+	while ((p = strrchr(buf, '\n')) != NULL && p[1] == '\0')
+		*p = '\0';
+	if ((p = strrchr(buf, '\n')) != NULL)
+		memmove(buf, p + 1, strlen(p + 1) + 1);
+}
+
 static int
 ewf_fail(tr_error *err, int code, libewf_error_t *e, const char *fmt, ...)
     TRI_PRINTF(4, 5);
@@ -91,22 +109,13 @@ ewf_fail(tr_error *err, int code, libewf_error_t *e, const char *fmt, ...)
 static int
 ewf_fail(tr_error *err, int code, libewf_error_t *e, const char *fmt, ...)
 {
-	char msg[256], lib[256] = "";
+	char msg[256], lib[256];
 	va_list ap;
-	char *p;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (e != NULL) {
-		libewf_error_sprint(e, lib, sizeof(lib));
-		libewf_error_free(&e);
-		/* Keep libewf's last (innermost) line: it says why. */
-		while ((p = strrchr(lib, '\n')) != NULL && p[1] == '\0')
-			*p = '\0';
-		if ((p = strrchr(lib, '\n')) != NULL)
-			memmove(lib, p + 1, strlen(p + 1) + 1);
-	}
+	tri_ewf_strerror(e, lib, sizeof(lib));
 	return tri_error_set(err, code, "%s%s%s", msg, lib[0] ? ": " : "",
 	    lib);
 }

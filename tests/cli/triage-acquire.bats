@@ -31,6 +31,14 @@ random_file() {
 		head -c $(($2 * 1048576)) >"$1"
 }
 
+# Flip (xor 0xff) the byte at offset $2 of file $1, as triage-verify.bats does.
+flip() {
+	local b
+	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	printf "\\$(printf '%03o' $((b ^ 255)))" |
+		dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
 @test "--help: usage equals the man page SYNOPSIS" {
 	assert_help_matches_man triage-acquire
 }
@@ -129,6 +137,43 @@ random_file() {
 		[ "$(jq -r ".outputs[$i].sha256" <<<"$output")" = "$(sha256sum <"$p" | cut -d' ' -f1)" ]
 	done
 	[ "$(jq -r .sha256 <<<"$output")" = "$(sha256sum <"$DATA/mbr.img" | cut -d' ' -f1)" ]
+}
+
+@test "E01 source: undamaged gives no read errors; a damaged chunk is a zero-filled bad range" {
+	need_cmd ewfinfo ewfverify
+	run -0 --separate-stderr triage-acquire -f raw -H md5 -o "$OUT/good" "$DATA/mbr.E01"
+	[ "$(jq -c .read_errors <<<"$output")" = "[]" ]
+	[ "$(jq -r .md5 <<<"$output")" = "$(md5sum <"$DATA/mbr.img" | cut -d' ' -f1)" ]
+	run -0 --separate-stderr triage-acquire -H md5 -o "$OUT/good-e01" "$DATA/mbr.E01"
+	[ "$(jq -c .read_errors <<<"$output")" = "[]" ]
+	[ "$(jq -r .md5 <<<"$output")" = "$(md5sum <"$DATA/mbr.img" | cut -d' ' -f1)" ]
+	# One flipped byte in compressed chunk data (the chunk at 1409024).
+	cp "$DATA/mbr.E01" "$DATA/mbr.E02" "$OUT/"
+	flip "$OUT/mbr.E01" 300000
+	run -1 --separate-stderr triage-verify "$OUT/mbr.E01"
+	bad=$(jq -c .bad_chunks <<<"$output")
+	[ "$bad" = '[{"offset":1409024,"length":32768}]' ]
+	cp "$DATA/mbr.img" "$OUT/want"
+	dd if=/dev/zero of="$OUT/want" bs=512 seek=2752 count=64 conv=notrunc 2>/dev/null
+	want_md5=$(md5sum <"$OUT/want" | cut -d' ' -f1)
+	run -2 --separate-stderr triage-acquire -f raw -H md5,sha256 -o "$OUT/raw" "$OUT/mbr.E01"
+	assert_jsonl "$output"
+	[ "$(jq -r .status <<<"$output")" = complete ]
+	[ "$(jq -c .read_errors <<<"$output")" = "$bad" ]
+	[ "$(jq -c .read_errors "$OUT/raw.json")" = "$bad" ]
+	[[ "$stderr" == *"checksum error in '$OUT/mbr.E01' at offset 1409024 length 32768"* ]]
+	[[ "$stderr" == *"1 unreadable range(s) zero-filled"* ]]
+	cmp "$OUT/raw" "$OUT/want"
+	[ "$(jq -r .md5 <<<"$output")" = "$want_md5" ]
+	[ "$(jq -r .sha256 <<<"$output")" = "$(sha256sum <"$OUT/want" | cut -d' ' -f1)" ]
+	run -2 --separate-stderr triage-acquire -H md5 -o "$OUT/e01" "$OUT/mbr.E01"
+	[ "$(jq -r .status <<<"$output")" = complete ]
+	[ "$(jq -c .read_errors <<<"$output")" = "$bad" ]
+	[ "$(jq -r .md5 <<<"$output")" = "$want_md5" ]
+	[[ "$stderr" == *"'$OUT/mbr.E01' at offset 1409024"* ]]
+	run -0 ewfverify -q "$OUT/e01.E01"
+	run -0 ewfinfo "$OUT/e01.E01"
+	[[ "$output" == *"Read errors during acquiry"*"2752 - 2815"* ]]
 }
 
 @test "refuses an existing output and an output on the source" {
