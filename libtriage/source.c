@@ -213,6 +213,26 @@ is_differencing_vhd(const char *path)
 	return diff;
 }
 
+/*
+ * A GPT made for 4096-byte sectors has its header ("EFI PART") in LBA 1 at
+ * byte 4096, and nothing at byte 512 where a 512-byte-sector one has it.
+ */
+static int
+is_gpt_4k(tr_source *src)
+{
+	char a[8], b[8];
+
+	if (src->size < 8192 || (src->size % 4096) != 0)
+		return 0;
+	tsk_error_reset();
+	if (tsk_img_read(src->img, 512, a, 8) != 8 ||
+	    tsk_img_read(src->img, 4096, b, 8) != 8) {
+		tsk_error_reset();
+		return 0;
+	}
+	return memcmp(a, "EFI PART", 8) != 0 && memcmp(b, "EFI PART", 8) == 0;
+}
+
 /* Fail at open, not later, when not even the first sector reads. */
 static int
 probe_first_sector(tr_source *src, tr_error *err)
@@ -347,6 +367,19 @@ tr_source_open(tr_source **out, const char *path, const char *format,
 	}
 	if ((rc = probe_first_sector(src, err)) != TR_OK)
 		goto fail;
+	if (sector_size == 0 && src->sector_size == 512 && is_gpt_4k(src)) {
+		/* A 4Kn disk: its GPT header is at 4096, not 512. */
+		tsk_img_close(src->img);
+		tsk_error_reset();
+		if ((src->img = tsk_img_open_utf8_sing(path, type, 4096)) ==
+		    NULL) {
+			rc = tri_error_tsk(err, TR_EFORMAT,
+			    "cannot open image '%s' with 4096-byte sectors",
+			    path);
+			goto fail;
+		}
+		src->sector_size = src->img->sector_size;
+	}
 	if (strcmp(src->format, "ewf") == 0) {
 		int corrupted = 0;
 

@@ -161,7 +161,7 @@ theirs() {
 	[[ "$stderr" == *"image-differential.vhd"*"parent"* ]]
 }
 
-@test "4096-byte sectors: -b 4096 finds the partition where mmls -b 4096 does" {
+@test "4096-byte sectors: found as mmls -b 4096 finds them, with -b 4096 or from the GPT" {
 	need_cmd losetup sfdisk mke2fs mmls
 	img="$BATS_TEST_TMPDIR/4k.img"
 	truncate -s 8M "$img"
@@ -173,6 +173,10 @@ theirs() {
 	[ "$(echo "$output" | jq -r 'select(.record=="image") | .sector_size')" = 4096 ]
 	[ "$(echo "$output" | jq -c 'select(.record=="filesystem") | [.offset, .fs]')" = '[1048576,"ext4"]' ]
 	[ "$(mmls -b 4096 "$img" | awk '$2 == "000" {print $3 * 4096}')" = 1048576 ]
+	# Without -b: the GPT header at byte 4096 says the disk has 4 KiB sectors.
+	run -0 --separate-stderr triage-info "$img"
+	[ "$(echo "$output" | jq -r 'select(.record=="image") | .sector_size')" = 4096 ]
+	[ "$(echo "$output" | jq -c 'select(.record=="filesystem") | [.offset, .fs]')" = '[1048576,"ext4"]' ]
 	run -2 --separate-stderr triage-info -b 1000 "$img"
 }
 
