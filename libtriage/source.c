@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define META_VALUE_MAX 1024
@@ -482,6 +483,29 @@ tri_source_tsk(const tr_source *src)
 	return src->img;
 }
 
+/*
+ * libewf turns the acquisition time EnCase stores (seconds since the epoch)
+ * into local time of this process; mktime() in the same time zone undoes
+ * that, so the record holds UTC whatever TZ the examiner runs with.
+ */
+static int
+ewf_date_utc(const char *s, tr_time *t)
+{
+	struct tm tm;
+	time_t sec;
+	char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL ||
+	    *end != '\0')
+		return -1;
+	tm.tm_isdst = -1;
+	if ((sec = mktime(&tm)) == (time_t)-1)
+		return -1;
+	*t = tri_time((int64_t)sec, 0, 0);
+	return 0;
+}
+
 tr_rec *
 tr_source_record(const tr_source *src)
 {
@@ -516,8 +540,7 @@ tr_source_record(const tr_source *src)
 	    m->description ? strlen(m->description) : 0);
 	tr_rec_set_text(r, "notes", m->notes, m->notes ? strlen(m->notes) : 0);
 	if (m->acquired != NULL) {
-		if (tr_time_parse(m->acquired, &t, NULL) == TR_OK) {
-			t.digits = 0;
+		if (ewf_date_utc(m->acquired, &t) == 0) {
 			tr_rec_set_time(r, "acquired", &t);
 		} else {
 			tr_rec_set_text(r, "acquired", m->acquired,

@@ -112,6 +112,17 @@ theirs() {
 	[ "$(echo "$img" | jq -r .size)" = "$(stat -c %s "$DATA/mbr.img")" ]
 }
 
+@test "E01 acquisition date is UTC whatever the examiner's time zone" {
+	[ -e /usr/share/zoneinfo/Europe/Berlin ] || skip "no tzdata"
+	utc=$(TZ=UTC triage-info "$DATA/mbr.E01" | jq -r 'select(.record=="image") | .acquired')
+	[ "$utc" = 2023-04-05T06:07:08Z ]
+	[ "$(TZ=Europe/Berlin triage-info "$DATA/mbr.E01" | jq -r 'select(.record=="image") | .acquired')" = "$utc" ]
+	[ "$(TZ=America/New_York triage-info "$DATA/mbr.E01" | jq -r 'select(.record=="image") | .acquired')" = "$utc" ]
+	# ewfinfo prints it in local time: 08:07:08 in Berlin (CEST).
+	need_cmd ewfinfo
+	TZ=Europe/Berlin ewfinfo "$DATA/mbr.E01" | grep -q 'Acquisition date:.*08:07:08 2023'
+}
+
 @test "split raw: every segment listed, same filesystems as the whole image" {
 	run -0 --separate-stderr triage-info "$DATA/mbr.raw.000"
 	[ "$(echo "$output" | jq -r 'select(.record=="image") | .segments | length')" = 4 ]
