@@ -2,25 +2,13 @@
 /* triage-collect: one-shot case collection with a hash-chained custody log. */
 #include <config.h>
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
-#include <poll.h>
-#include <pwd.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "common.h"
+#include "triage/collect.h"
 #include "triage/custody.h"
 
 #define USAGE "usage: triage-collect [-AHhqruV] [-c case-number] " \
@@ -75,931 +63,37 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-enum step_id {
-	S_HASH, S_INFO, S_ACQUIRE, S_WALK, S_EXTRACT, S_SCAN, S_TIMELINE,
-	S_REPORT, NSTEPS
-};
-
-static const struct step {
-	const char	*name;
-	const char	*tool;
-	const char	*out;		/* stdout goes here, or NULL */
-	const char	*owns[3];	/* what it writes; "x*" = prefix */
-} steps[NSTEPS] = {
-	{ "hash", "triage-collect", "hash.jsonl", { "hash.jsonl" } },
-	{ "info", "triage-info", "info.jsonl", { "info.jsonl" } },
-	{ "acquire", "triage-acquire", "acquire.jsonl",
-	    { "acquire.jsonl", "image.*" } },
-	{ "walk", "triage-walk", "files.jsonl", { "files.jsonl" } },
-	{ "extract", "triage-extract", NULL, { "artifacts" } },
-	{ "scan", "triage-scan", "hits.jsonl", { "hits.jsonl" } },
-	{ "timeline", "triage-timeline", "timeline.jsonl",
-	    { "timeline.jsonl" } },
-	{ "report", "triage-report", NULL, { "report.html" } },
-};
-
-#define TAIL_MAX	2048
-#define KILL_GRACE	10	/* seconds from SIGTERM to SIGKILL */
-
-struct collect {
-	const char	*source;	/* as given */
-	const char	*src;		/* what the analysis steps read */
-	const char	*dir;		/* CASE */
-	const char	*examiner;
-	const char	*case_number;
-	char		host[256];
-	char		ex_buf[256], cn_buf[256];	/* from the log */
-	char		image[PATH_MAX];	/* CASE/image.E01 */
-	int		acquire, is_dir;
-	unsigned	timeout;	/* --step-timeout seconds, 0 none */
-	int		sealed;		/* the log read back ends with a seal */
-	int		status[NSTEPS];	/* 0 not run, else an exit code + 1 */
-	unsigned	failed;
-};
-
-/* Status of one step's run. */
-struct run {
-	int	code;			/* exit code, -1 when killed */
-	int	sig;
-	int	timed_out;		/* killed by us: 1 SIGTERM, 2 SIGKILL */
-	char	tail[TAIL_MAX + 1];
-};
-
+/* Messages of the collection: progress unless -q, warnings, errors. */
 static void
-progress(const char *fmt, ...) CLI_PRINTF(1, 2);
-
-static void
-progress(const char *fmt, ...)
+message(void *arg, tr_collect_level level, const char *msg)
 {
-	va_list ap;
-
-	if (cli_quiet)
-		return;
-	fprintf(stderr, "%s: ", cli_progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static void
-now_utc(char buf[TR_TIME_STR_MAX])
-{
-	struct timespec ts;
-	tr_time t;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	t.sec = ts.tv_sec;
-	t.nsec = (uint32_t)(ts.tv_nsec / 1000000 * 1000000);
-	t.digits = 3;
-	tr_time_format(&t, buf);
-}
-
-/* Find triage-X beside this program, else on PATH (as cmd/triage.c). */
-static void
-tool_path(const char *tool, char *buf, size_t len)
-{
-	char self[PATH_MAX], *slash;
-	ssize_t n;
-
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			if (snprintf(buf, len, "%s/%s", self, tool) <
-			    (int)len && access(buf, X_OK) == 0)
-				return;
-		}
-	}
-	snprintf(buf, len, "%s", tool);
-}
-
-/* The shipped YARA rules: $TRIAGE_RULES, the source tree, pkgdatadir. */
-static const char *
-rules_path(void)
-{
-	static char buf[PATH_MAX];
-	char self[PATH_MAX], build[PATH_MAX];
-	const char *env = getenv("TRIAGE_RULES");
-	struct stat st;
-	ssize_t n;
-
-	if (env != NULL && *env != '\0')
-		return env;
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0 &&
-	    realpath(TR_ABS_BUILDDIR "/cmd", build) != NULL) {
-		self[n] = '\0';
-		if (strrchr(self, '/') != NULL)
-			*strrchr(self, '/') = '\0';
-		if (strcmp(self, build) == 0 &&
-		    stat(TR_ABS_SRCDIR "/rules/yara", &st) == 0)
-			return TR_ABS_SRCDIR "/rules/yara";
-	}
-	snprintf(buf, sizeof(buf), "%s/rules/yara", TR_PKGDATADIR);
-	return buf;
-}
-
-/* Keep the last TAIL_MAX bytes of what went to stderr. */
-static void
-tail_add(struct run *r, size_t *tl, const char *buf, size_t n)
-{
-	if (n >= TAIL_MAX) {
-		memcpy(r->tail, buf + n - TAIL_MAX, TAIL_MAX);
-		*tl = TAIL_MAX;
-		return;
-	}
-	if (*tl + n > TAIL_MAX) {
-		memmove(r->tail, r->tail + (*tl + n - TAIL_MAX), TAIL_MAX - n);
-		*tl = TAIL_MAX - n;
-	}
-	memcpy(r->tail + *tl, buf, n);
-	*tl += n;
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/*
- * Read what is ready on the child's pipes: pfd[0] its stderr, pfd[1] its
- * stdout when captured.  A pipe at its end (or failing) is closed and its
- * fd set to -1.  With all set, read until nothing is left.
- */
-static void
-read_pipes(struct pollfd pfd[2], int all, struct run *r, size_t *tl,
-    char *capture, size_t *cl, size_t len)
-{
-	char buf[4096];
-	ssize_t n, k;
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		while (pfd[i].fd >= 0 && (all || pfd[i].revents != 0)) {
-			n = read(pfd[i].fd, buf, sizeof(buf));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0 && errno == EAGAIN)
-				break;
-			if (n <= 0) {
-				close(pfd[i].fd);
-				pfd[i].fd = -1;
-				break;
-			}
-			if (i == 0)
-				tail_add(r, tl, buf, (size_t)n);
-			else
-				for (k = 0; k < n; k++)
-					if (*cl + 1 < len)
-						capture[(*cl)++] = buf[k];
-			if (!all)
-				break;
-		}
-	}
-}
-
-/* Past the deadline: SIGTERM, then after KILL_GRACE seconds SIGKILL. */
-static void
-kill_late(pid_t pid, struct run *r, int64_t *deadline)
-{
-	if (*deadline == 0 || now_ms() < *deadline)
-		return;
-	r->timed_out++;
-	kill(pid, r->timed_out == 1 ? SIGTERM : SIGKILL);
-	*deadline = r->timed_out == 1 ? now_ms() + KILL_GRACE * 1000 : 0;
-}
-
-/*
- * Run argv with stdout to the file out (or /dev/null) and stderr into
- * r->tail (its last TAIL_MAX bytes).  When capture is not NULL, stdout goes
- * there instead (up to len - 1 bytes).  Both pipes are read as data comes,
- * so a child filling one while we wait on the other cannot deadlock.  After
- * timeout seconds (0: none) the child gets SIGTERM, KILL_GRACE seconds
- * later SIGKILL.
- */
-static int
-run_tool(const char *path, char *const argv[], const char *out,
-    struct run *r, char *capture, size_t len, unsigned timeout)
-{
-	int errp[2], outp[2] = { -1, -1 }, fd, st, ms;
-	int64_t deadline = 0, left;
-	struct pollfd pfd[2];
-	size_t tl = 0, cl = 0;
-	pid_t pid, w;
-
-	memset(r, 0, sizeof(*r));
-	if (pipe(errp) != 0)
-		return -1;
-	if (capture != NULL && pipe(outp) != 0) {
-		close(errp[0]);
-		close(errp[1]);
-		return -1;
-	}
-	if ((pid = fork()) == -1) {
-		close(errp[0]);
-		close(errp[1]);
-		if (outp[0] != -1) {
-			close(outp[0]);
-			close(outp[1]);
-		}
-		return -1;
-	}
-	if (pid == 0) {
-		if (capture != NULL)
-			fd = outp[1];
-		else
-			fd = open(out != NULL ? out : "/dev/null",
-			    O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd == -1 || dup2(fd, 1) == -1 || dup2(errp[1], 2) == -1)
-			_exit(127);
-		close(errp[0]);
-		if (outp[0] != -1)
-			close(outp[0]);
-		if (strchr(path, '/') != NULL)
-			execv(path, argv);
-		else
-			execvp(path, argv);
-		fprintf(stderr, "cannot run '%s': %s\n", path,
-		    strerror(errno));
-		_exit(127);
-	}
-	close(errp[1]);
-	pfd[0].fd = errp[0];
-	pfd[1].fd = -1;
-	if (capture != NULL) {
-		close(outp[1]);
-		pfd[1].fd = outp[0];
-	}
-	pfd[0].events = pfd[1].events = POLLIN;
-	fcntl(pfd[0].fd, F_SETFL, O_NONBLOCK);
-	if (pfd[1].fd >= 0)
-		fcntl(pfd[1].fd, F_SETFL, O_NONBLOCK);
-	if (timeout > 0)
-		deadline = now_ms() + (int64_t)timeout * 1000;
-	/*
-	 * Wake up now and then to see whether the child is gone: a grandchild
-	 * may hold its pipes open, and is not waited for.
-	 */
-	for (;;) {
-		if ((w = waitpid(pid, &st, WNOHANG)) == pid) {
-			read_pipes(pfd, 1, r, &tl, capture, &cl, len);
-			break;
-		}
-		if (w == -1 && errno != EINTR) {
-			read_pipes(pfd, 1, r, &tl, capture, &cl, len);
-			return -1;
-		}
-		if (pfd[0].fd < 0 && pfd[1].fd < 0 && deadline == 0) {
-			while ((w = waitpid(pid, &st, 0)) == -1 &&
-			    errno == EINTR)
-				;
-			if (w == -1)
-				return -1;
-			break;
-		}
-		kill_late(pid, r, &deadline);
-		ms = pfd[0].fd < 0 && pfd[1].fd < 0 ? 20 : 200;
-		if (deadline > 0 && (left = deadline - now_ms()) < ms)
-			ms = left < 0 ? 0 : (int)left;
-		if (poll(pfd, 2, ms) > 0)
-			read_pipes(pfd, 0, r, &tl, capture, &cl, len);
-	}
-	if (pfd[0].fd >= 0)
-		close(pfd[0].fd);
-	if (pfd[1].fd >= 0)
-		close(pfd[1].fd);
-	r->tail[tl] = '\0';
-	if (capture != NULL)
-		capture[cl] = '\0';
-	if (WIFEXITED(st)) {
-		r->code = WEXITSTATUS(st);
-	} else {
-		r->code = -1;
-		r->sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-	}
-	return 0;
-}
-
-/* "triage-walk (triage) 0.1.0\nlibtsk 4.12.0\n..." as an object. */
-static tr_rec *
-versions_of(const char *path, const char *tool, unsigned timeout)
-{
-	char out[2048], *line, *save = NULL, *sp;
-	char *argv[] = { (char *)tool, "--version", NULL };
-	struct run r;
-	tr_rec *v;
-
-	if ((v = tr_rec_new_object()) == NULL)
-		return NULL;
-	if (strcmp(tool, "triage-collect") == 0) {
-		/* What cli_version() prints, so the keys match the tools'. */
-		snprintf(out, sizeof(out), "%s (triage) %s\nlibtsk %s\n"
-		    "libewf %s\nlibyara %s\njansson %s\n%s\n", tool,
-		    tr_version(), tr_version_tsk(), tr_version_ewf(),
-		    tr_version_yara(), tr_version_jansson(),
-		    tr_version_openssl());
-	} else if (run_tool(path, argv, NULL, &r, out, sizeof(out), timeout) != 0 ||
-	    r.code != 0) {
-		return v;
-	}
-	for (line = strtok_r(out, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
-		if ((sp = strchr(line, ' ')) == NULL)
-			continue;
-		*sp++ = '\0';
-		if (strncmp(sp, "(triage) ", 9) == 0)
-			sp += 9;
-		tr_rec_set_text(v, line, sp, strlen(sp));
-	}
-	return v;
-}
-
-static int
-owned(const struct step *s, const char *name)
-{
-	size_t i, n;
-
-	for (i = 0; i < 3 && s->owns[i] != NULL; i++) {
-		n = strlen(s->owns[i]);
-		if (s->owns[i][n - 1] == '*' ?
-		    strncmp(name, s->owns[i], n - 1) == 0 :
-		    strcmp(name, s->owns[i]) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-static tr_rec *rm_list;
-static size_t rm_skip;
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	if (flag != FTW_DP && rm_list != NULL)
-		tr_rec_append_str(rm_list, path + rm_skip);
-	return remove(path) == 0 ? 0 : -1;
-}
-
-/* Remove what a step wrote before (an interrupted or failed run). */
-static void
-clear_outputs(struct collect *c, const struct step *s, tr_rec *entry)
-{
-	char path[PATH_MAX];
-	struct dirent *d;
-	DIR *dp;
-
-	if ((dp = opendir(c->dir)) == NULL)
-		return;
-	rm_list = tr_rec_new_array();
-	rm_skip = strlen(c->dir) + 1;
-	while ((d = readdir(dp)) != NULL) {
-		if (!owned(s, d->d_name))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", c->dir, d->d_name);
-		if (nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
-			cli_warn("cannot remove '%s': %s", path,
-			    strerror(errno));
-	}
-	closedir(dp);
-	if (rm_list != NULL && tr_rec_array_size(rm_list) > 0)
-		tr_rec_set_rec(entry, "removed", rm_list);
-	else
-		tr_rec_free(rm_list);
-	rm_list = NULL;
-}
-
-/* List every file the step owns in entry's outputs. */
-static void
-list_outputs(struct collect *c, const struct step *s, tr_rec *entry)
-{
-	struct dirent **names = NULL;
-	tr_error err;
-	int n, i;
-
-	if ((n = scandir(c->dir, &names, NULL, alphasort)) < 0)
-		return;
-	for (i = 0; i < n; i++) {
-		if (owned(s, names[i]->d_name) &&
-		    tr_custody_add_output(entry, c->dir, names[i]->d_name,
-		    &err) != TR_OK)
-			cli_warn("%s", err.msg);
-		free(names[i]);
-	}
-	free(names);
-}
-
-static tr_rec *
-new_entry(struct collect *c, const struct step *s, const char *path,
-    char *const argv[])
-{
-	tr_rec *e = tr_rec_new_object(), *a = tr_rec_new_array();
-	size_t i;
-
-	if (e == NULL || a == NULL) {
-		cli_error("out of memory");
-		exit(CLI_EXIT_TROUBLE);
-	}
-	tr_rec_set_str(e, "step", s->name);
-	tr_rec_set_str(e, "tool", s->tool);
-	if (path != NULL && strchr(path, '/') != NULL)
-		tr_rec_set_text(e, "path", path, strlen(path));
-	for (i = 0; argv != NULL && argv[i] != NULL; i++)
-		tr_rec_append_str(a, argv[i]);
-	tr_rec_set_rec(e, "argv", a);
-	if (s->out != NULL)
-		tr_rec_set_str(e, "stdout", s->out);
-	tr_rec_set_text(e, "source", c->source, strlen(c->source));
-	tr_rec_set_text(e, "examiner", c->examiner, strlen(c->examiner));
-	if (c->case_number != NULL)
-		tr_rec_set_text(e, "case_number", c->case_number,
-		    strlen(c->case_number));
-	tr_rec_set_text(e, "host", c->host, strlen(c->host));
-	return e;
-}
-
-static void
-append(struct collect *c, tr_rec *e)
-{
-	tr_error err;
-
-	if (tr_custody_append(c->dir, e, NULL, &err) != TR_OK) {
-		cli_error("%s", err.msg);
-		exit(CLI_EXIT_TROUBLE);
-	}
-	tr_rec_free(e);
-}
-
-/* A step that did not run: recorded with its reason. */
-static void
-skip_step(struct collect *c, enum step_id id, const char *why)
-{
-	char t[TR_TIME_STR_MAX];
-	tr_rec *e = new_entry(c, &steps[id], NULL, NULL);
-
-	now_utc(t);
-	tr_rec_set_str(e, "started", t);
-	tr_rec_set_str(e, "finished", t);
-	tr_rec_set_str(e, "status", "skipped");
-	tr_rec_set_text(e, "note", why, strlen(why));
-	append(c, e);
-	c->status[id] = -1;
-	progress("[%s] skipped: %s", steps[id].name, why);
-}
-
-/* c->status[] of a step from its custody "status" and "exit". */
-static int
-status_of(const char *st, int code)
-{
-	if (st == NULL)
-		return 0;
-	if (strcmp(st, "ok") == 0)
-		return 1;
-	if (strcmp(st, "none") == 0)
-		return 2;
-	if (strcmp(st, "skipped") == 0)
-		return -1;
-	return code + 1 > 2 ? code + 1 : 3;
-}
-
-/*
- * Run one step: argv[0] is the tool's name; its stdout goes to the step's
- * file in CASE.  exit 1 ("nothing found") is a completed step.
- */
-static void
-run_step(struct collect *c, enum step_id id, char *argv[])
-{
-	const struct step *s = &steps[id];
-	char path[PATH_MAX], out[PATH_MAX], t[TR_TIME_STR_MAX], note[128];
-	const char *st, *last;
-	struct run r;
-	tr_rec *e;
-	size_t i;
-
-	tool_path(s->tool, path, sizeof(path));
-	e = new_entry(c, s, path, argv);
-	tr_rec_set_rec(e, "versions", versions_of(path, s->tool,
-	    c->timeout));
-	clear_outputs(c, s, e);
-	if (s->out != NULL)
-		snprintf(out, sizeof(out), "%s/%s", c->dir, s->out);
-	if (!cli_quiet) {
-		fprintf(stderr, "%s: [%s]", cli_progname, s->name);
-		for (i = 0; argv[i] != NULL; i++)
-			fprintf(stderr, " %s", argv[i]);
-		if (s->out != NULL)
-			fprintf(stderr, " > %s", out);
-		fputc('\n', stderr);
-	}
-	now_utc(t);
-	tr_rec_set_str(e, "started", t);
-	if (run_tool(path, argv, s->out != NULL ? out : NULL, &r, NULL, 0,
-	    c->timeout) != 0) {
-		r.code = 127;
-		snprintf(r.tail, sizeof(r.tail), "cannot run '%.1024s': %s", path,
-		    strerror(errno));
-	}
-	now_utc(t);
-	tr_rec_set_str(e, "finished", t);
-	st = r.timed_out ? "failed" : r.code == 0 ? "ok" : r.code == 1 &&
-	    (id == S_SCAN || id == S_EXTRACT) ? "none" : "failed";
-	tr_rec_set_str(e, "status", st);
-	if (r.code >= 0)
-		tr_rec_set_int(e, "exit", r.code);
-	if (r.sig > 0)
-		tr_rec_set_int(e, "signal", r.sig);
-	if (r.tail[0] != '\0')
-		tr_rec_set_text(e, "stderr_tail", r.tail, strlen(r.tail));
-	if (r.timed_out) {
-		snprintf(note, sizeof(note), "timed out after %u s "
-		    "(--step-timeout): killed with %s", c->timeout,
-		    r.timed_out == 1 ? "SIGTERM" : "SIGKILL");
-		tr_rec_set_str(e, "note", note);
-	}
-	list_outputs(c, s, e);
-	append(c, e);
-	c->status[id] = status_of(st, r.code);
-	if (r.timed_out) {
-		c->failed++;
-		cli_error("[%s] failed: %s", s->name, note);
-	} else if (strcmp(st, "failed") == 0) {
-		c->failed++;
-		last = r.tail;
-		while (strchr(last, '\n') != NULL && strchr(last, '\n')[1])
-			last = strchr(last, '\n') + 1;
-		cli_error("[%s] failed (%s %d): %.*s", s->name,
-		    r.sig ? "signal" : "exit", r.sig ? r.sig : r.code,
-		    (int)strcspn(last, "\n"), last);
-	} else {
-		progress("[%s] %s", s->name, r.code == 1 ?
-		    "done, nothing found" : "done");
-	}
-}
-
-static int
-ok(const struct collect *c, enum step_id id)
-{
-	return c->status[id] == 1 || c->status[id] == 2;
-}
-
-/* Which artifact groups fit: /etc/passwd, Windows/System32 in files.jsonl. */
-static unsigned
-detect_os(const struct collect *c)
-{
-	char path[PATH_MAX];
-	tr_jsonl_reader *rd;
-	tr_rec *r;
-	const char *p;
-	unsigned os = 0;
-
-	snprintf(path, sizeof(path), "%s/files.jsonl", c->dir);
-	if (tr_jsonl_reader_open(&rd, path, NULL) != TR_OK)
-		return 0;
-	while (os != 3 && tr_jsonl_read(rd, &r, NULL) != 0) {
-		if (r == NULL)
-			continue;
-		if ((p = tr_rec_get_str(r, "path")) != NULL) {
-			if (strcmp(p, "/etc/passwd") == 0)
-				os |= 1;
-			if (strcasecmp(p, "/Windows/System32") == 0)
-				os |= 2;
-		}
-		tr_rec_free(r);
-	}
-	tr_jsonl_reader_close(rd);
-	return os;
-}
-
-/* argv[] = the arguments given, up to a NULL. */
-static char **
-setv(char **argv, ...)
-{
-	va_list ap;
-	char *a;
-	int n = 0;
-
-	va_start(ap, argv);
-	while ((a = va_arg(ap, char *)) != NULL && n < 15)
-		argv[n++] = a;
-	va_end(ap);
-	argv[n] = NULL;
-	return argv;
-}
-
-/* Close the log: a seal entry, so that a log cut short is caught. */
-static void
-seal(struct collect *c)
-{
-	static const struct step s = { TR_CUSTODY_SEAL, "triage-collect",
-	    NULL, { NULL } };
-	char t[TR_TIME_STR_MAX];
-	tr_rec *e = new_entry(c, &s, NULL, NULL);
-
-	now_utc(t);
-	tr_rec_set_str(e, "started", t);
-	tr_rec_set_str(e, "finished", t);
-	tr_rec_set_str(e, "status", "ok");
-	tr_rec_set_int(e, "failed_steps", c->failed);
-	append(c, e);
-}
-
-static void
-collect_steps(struct collect *c, enum step_id from)
-{
-	char p1[PATH_MAX], p2[PATH_MAX], p3[PATH_MAX];
-	char *argv[16], *src = (char *)c->source;
-	unsigned os;
-	int n;
-
-	if (from <= S_HASH) {
-		if (c->is_dir)
-			skip_step(c, S_HASH, "a folder has no media data");
-		else
-			run_step(c, S_HASH, setv(argv, "triage-collect",
-			    "--hash-only", "--", src, NULL));
-	}
-	if (from <= S_INFO)
-		run_step(c, S_INFO, setv(argv, "triage-info", "--", src, NULL));
-	if (c->acquire && from <= S_ACQUIRE) {
-		snprintf(p1, sizeof(p1), "%s/image", c->dir);
-		n = 0;
-		argv[n++] = "triage-acquire";
-		argv[n++] = "--format=e01";
-		argv[n++] = "--hash=md5,sha256";
-		if (c->case_number != NULL) {
-			argv[n++] = "--case-number";
-			argv[n++] = (char *)c->case_number;
-		}
-		argv[n++] = "--examiner";
-		argv[n++] = (char *)c->examiner;
-		argv[n++] = "--output";
-		argv[n++] = p1;
-		argv[n++] = "--";
-		argv[n++] = src;
-		argv[n] = NULL;
-		if (c->is_dir)
-			skip_step(c, S_ACQUIRE, "a folder cannot be imaged");
-		else
-			run_step(c, S_ACQUIRE, argv);
-	}
-	if (c->acquire && (ok(c, S_ACQUIRE) || from > S_ACQUIRE) &&
-	    access(c->image, R_OK) == 0)
-		c->src = c->image;
-	src = (char *)c->src;
-	if (from <= S_WALK)
-		run_step(c, S_WALK, setv(argv, "triage-walk", "--hash",
-		    "sha256", "--", src, NULL));
-	if (from <= S_EXTRACT) {
-		os = ok(c, S_WALK) ? detect_os(c) : 3;
-		snprintf(p1, sizeof(p1), "%s/artifacts", c->dir);
-		n = 0;
-		argv[n++] = "triage-extract";
-		if (os & 1)
-			argv[n++] = "--artifact=linux-triage";
-		if (os & 2)
-			argv[n++] = "--artifact=windows-triage";
-		setv(argv + n, "--output", p1, "--", src, NULL);
-		if (os == 0)
-			skip_step(c, S_EXTRACT,
-			    "no Linux (/etc/passwd) nor Windows "
-			    "(Windows/System32) system found");
-		else
-			run_step(c, S_EXTRACT, argv);
-	}
-	if (from <= S_SCAN)
-		run_step(c, S_SCAN, setv(argv, "triage-scan", "--rules",
-		    (char *)rules_path(), "--", src, NULL));
-	if (from <= S_TIMELINE) {
-		snprintf(p2, sizeof(p2), "%s/files.jsonl", c->dir);
-		snprintf(p3, sizeof(p3), "%s/hits.jsonl", c->dir);
-		if (!ok(c, S_WALK))
-			skip_step(c, S_TIMELINE, "the walk step failed");
-		else if (ok(c, S_SCAN))
-			run_step(c, S_TIMELINE, setv(argv, "triage-timeline",
-			    "--", p2, p3, NULL));
-		else
-			run_step(c, S_TIMELINE, setv(argv, "triage-timeline",
-			    "--", p2, NULL));
-	}
-	snprintf(p1, sizeof(p1), "%s/report.html", c->dir);
-	run_step(c, S_REPORT, setv(argv, "triage-report", "--output", p1, "--",
-	    (char *)c->dir, NULL));
+	(void)arg;
+	if (level == TR_COLLECT_ERROR)
+		cli_error("%s", msg);
+	else if (level == TR_COLLECT_WARN)
+		cli_warn("%s", msg);
+	else if (!cli_quiet)
+		fprintf(stderr, "%s: %s\n", cli_progname, msg);
 }
 
 /* The hash step: one "hash" record of the media data on stdout. */
 static int
 hash_only(const char *source, int unbuffered)
 {
-	char md5[TR_HASH_HEX_MAX], sha256[TR_HASH_HEX_MAX];
-	char t0[TR_TIME_STR_MAX], t1[TR_TIME_STR_MAX];
-	static unsigned char buf[1 << 20];
-	tr_source *src = NULL;
-	tr_hash *h = NULL;
 	tr_jsonl *out;
 	tr_error err;
 	tr_rec *r;
-	uint64_t off = 0, size;
-	int64_t n;
 	int rc = CLI_EXIT_TROUBLE;
 
 	out = cli_open_output(unbuffered);
-	if (tr_source_open(&src, source, NULL, 0, &err) != TR_OK ||
-	    tr_hash_new(&h, TR_HASH_MD5 | TR_HASH_SHA256, &err) != TR_OK) {
+	if (tr_collect_hash(source, &r, &err) != TR_OK)
 		cli_error("%s", err.msg);
-		goto out;
-	}
-	if (tr_source_is_dir(src)) {
-		cli_error("'%s' is a folder: no media data to hash", source);
-		goto out;
-	}
-	now_utc(t0);
-	size = tr_source_size(src);
-	while (off < size) {
-		n = tr_source_read(src, off, buf, sizeof(buf), &err);
-		if (n <= 0) {
-			cli_error("%s", n < 0 ? err.msg : "short read");
-			goto out;
-		}
-		tr_hash_update(h, buf, (size_t)n);
-		off += (uint64_t)n;
-	}
-	tr_hash_final(h, md5, NULL, sha256);
-	now_utc(t1);
-	if ((r = tr_rec_new("hash")) == NULL)
-		goto out;
-	tr_rec_set_text(r, "source", source, strlen(source));
-	tr_rec_set_str(r, "format", tr_source_format(src));
-	tr_rec_set_uint(r, "size", size);
-	tr_rec_set_str(r, "md5", md5);
-	tr_rec_set_str(r, "sha256", sha256);
-	tr_rec_set_str(r, "started", t0);
-	tr_rec_set_str(r, "finished", t1);
-	if (tr_jsonl_write(out, r, &err) != TR_OK)
+	else if (tr_jsonl_write(out, r, &err) != TR_OK)
 		cli_error("%s", err.msg);
 	else
 		rc = CLI_EXIT_OK;
 	tr_rec_free(r);
-out:
-	tr_hash_free(h);
-	tr_source_close(src);
 	return cli_close_output(out, rc);
-}
-
-static void
-resume_warn(void *arg, const char *msg)
-{
-	unsigned *n = arg;
-
-	/* Leftovers of an interrupted step are removed when it runs again. */
-	if (strstr(msg, "': added: ") != NULL) {
-		n[1]++;
-		return;
-	}
-	n[0]++;
-	cli_error("%s", msg);
-}
-
-/* Where to go on in an existing case: the first step not completed. */
-static enum step_id
-resume_point(struct collect *c)
-{
-	char path[PATH_MAX];
-	tr_jsonl_reader *rd;
-	tr_error err;
-	tr_rec *r;
-	const char *name, *v;
-	unsigned bad[2] = { 0, 0 };
-	int64_t code;
-	int id, first = 1, rc;
-
-	if (tr_custody_verify(c->dir, resume_warn, bad, NULL, NULL, NULL,
-	    &err) != TR_OK) {
-		cli_error("cannot resume: %s", err.msg);
-		exit(CLI_EXIT_TROUBLE);
-	}
-	if (bad[1] > 0)
-		cli_warn("%u files are not in the custody log (left by an "
-		    "unfinished step?); those of the steps run again are "
-		    "replaced", bad[1]);
-	if (bad[0] > 0) {
-		cli_error("cannot resume '%s': its custody log does not check "
-		    "out (see above)", c->dir);
-		exit(CLI_EXIT_TROUBLE);
-	}
-	snprintf(path, sizeof(path), "%s/%s", c->dir, TR_CUSTODY_LOG);
-	if (tr_jsonl_reader_open(&rd, path, &err) != TR_OK) {
-		cli_error("%s", err.msg);
-		exit(CLI_EXIT_TROUBLE);
-	}
-	while ((rc = tr_jsonl_read(rd, &r, &err)) != 0) {
-		if (rc < 0)
-			continue;
-		if (first) {
-			v = tr_rec_get_str(r, "source");
-			if (v == NULL || strcmp(v, c->source) != 0) {
-				cli_error("cannot resume '%s': it was collected "
-				    "from '%s', not '%s'", c->dir, v != NULL ?
-				    v : "?", c->source);
-				exit(CLI_EXIT_TROUBLE);
-			}
-			if (c->examiner == NULL &&
-			    (v = tr_rec_get_str(r, "examiner")) != NULL) {
-				snprintf(c->ex_buf, sizeof(c->ex_buf), "%s", v);
-				c->examiner = c->ex_buf;
-			}
-			if (c->case_number == NULL &&
-			    (v = tr_rec_get_str(r, "case_number")) != NULL) {
-				snprintf(c->cn_buf, sizeof(c->cn_buf), "%s", v);
-				c->case_number = c->cn_buf;
-			}
-			first = 0;
-		}
-		name = tr_rec_get_str(r, "step");
-		c->sealed = name != NULL && strcmp(name, TR_CUSTODY_SEAL) == 0;
-		for (id = 0; id < NSTEPS && name != NULL; id++) {
-			if (strcmp(name, steps[id].name) != 0)
-				continue;
-			code = 0;
-			tr_rec_get_int(r, "exit", &code);
-			c->status[id] = status_of(tr_rec_get_str(r, "status"),
-			    (int)code);
-			if (id == S_ACQUIRE)
-				c->acquire = 1;
-		}
-		tr_rec_free(r);
-	}
-	tr_jsonl_reader_close(rd);
-	for (id = 0; id < NSTEPS; id++) {
-		if (id == S_ACQUIRE && !c->acquire)
-			continue;
-		if (!ok(c, (enum step_id)id) && !(c->status[id] == -1 &&
-		    (id == S_HASH || id == S_ACQUIRE)))
-			break;
-	}
-	return (enum step_id)id;
-}
-
-/* Make or check CASE: new or empty, unless resuming. */
-static void
-prepare_case(struct collect *c, int resume)
-{
-	char rs[PATH_MAX], rc_[PATH_MAX], path[PATH_MAX];
-	struct dirent *d;
-	struct stat st;
-	size_t n = 0, len;
-	DIR *dp;
-
-	if (mkdir(c->dir, 0755) != 0 && errno != EEXIST) {
-		cli_error("cannot create case folder '%s': %s", c->dir,
-		    strerror(errno));
-		exit(CLI_EXIT_TROUBLE);
-	}
-	if ((dp = opendir(c->dir)) == NULL) {
-		cli_error("cannot open case folder '%s': %s", c->dir,
-		    strerror(errno));
-		exit(CLI_EXIT_TROUBLE);
-	}
-	while ((d = readdir(dp)) != NULL)
-		if (strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0)
-			n++;
-	closedir(dp);
-	snprintf(path, sizeof(path), "%s/%s", c->dir, TR_CUSTODY_LOG);
-	if (n > 0 && !resume) {
-		cli_error("case folder '%s' is not empty: use --resume to "
-		    "continue a collection, or give a new folder", c->dir);
-		exit(CLI_EXIT_TROUBLE);
-	}
-	if (n > 0 && stat(path, &st) != 0) {
-		cli_error("cannot resume '%s': it has no %s", c->dir,
-		    TR_CUSTODY_LOG);
-		exit(CLI_EXIT_TROUBLE);
-	}
-	/* Never write inside a live source. */
-	if (c->is_dir && realpath(c->source, rs) != NULL &&
-	    realpath(c->dir, rc_) != NULL) {
-		len = strlen(rs);
-		if (strncmp(rs, rc_, len) == 0 && (rc_[len] == '/' ||
-		    rc_[len] == '\0' || strcmp(rs, "/") == 0)) {
-			rmdir(c->dir);
-			cli_error("case folder '%s' is inside the source '%s'",
-			    c->dir, c->source);
-			exit(CLI_EXIT_TROUBLE);
-		}
-	}
-}
-
-static const char *
-login_name(void)
-{
-	struct passwd *pw = getpwuid(getuid());
-	const char *u = getenv("USER");
-
-	if (pw != NULL && pw->pw_name != NULL)
-		return pw->pw_name;
-	return u != NULL && *u != '\0' ? u : "unknown";
 }
 
 /*
@@ -1010,27 +104,25 @@ login_name(void)
 int
 main(int argc, char *argv[])
 {
-	struct collect c;
-	struct stat st;
-	enum step_id from = S_HASH;
-	char head[TR_HASH_HEX_MAX];
-	size_t problems = 0;
-	int ch, resume = 0, hash = 0, unbuffered = 0;
+	tr_collect_opts o;
+	tr_collect_result res;
+	tr_error err;
+	int ch, hash = 0, unbuffered = 0;
 	uint64_t secs;
 
 	cli_init(argv[0]);
-	memset(&c, 0, sizeof(c));
+	memset(&o, 0, sizeof(o));
 	while ((ch = getopt_long(argc, argv, "Ac:e:Hho:quVr", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'A':
-			c.acquire = 1;
+			o.acquire = 1;
 			break;
 		case 'c':
-			c.case_number = optarg;
+			o.case_number = optarg;
 			break;
 		case 'e':
-			c.examiner = optarg;
+			o.examiner = optarg;
 			break;
 		case 'H':
 			hash = 1;
@@ -1038,13 +130,13 @@ main(int argc, char *argv[])
 		case 'h':
 			cli_help(help);
 		case 'o':
-			c.dir = optarg;
+			o.case_dir = optarg;
 			break;
 		case 'q':
 			cli_quiet = 1;
 			break;
 		case 'r':
-			resume = 1;
+			o.resume = 1;
 			break;
 		case 'u':
 			unbuffered = 1;
@@ -1056,7 +148,7 @@ main(int argc, char *argv[])
 			    secs > UINT_MAX)
 				cli_usage_error(USAGE, "invalid step timeout "
 				    "'%s'", optarg);
-			c.timeout = (unsigned)secs;
+			o.step_timeout = (unsigned)secs;
 			break;
 		default:
 			cli_usage_error(USAGE, "invalid option");
@@ -1070,46 +162,32 @@ main(int argc, char *argv[])
 		cli_usage_error(USAGE, "one source at a time");
 	if (hash)
 		return hash_only(argv[0], unbuffered);
-	if (c.dir == NULL)
+	if (o.case_dir == NULL)
 		cli_usage_error(USAGE, "no case folder given (-o case)");
-	if (stat(argv[0], &st) != 0) {
-		cli_error("cannot open '%s': %s", argv[0], strerror(errno));
+	o.source = argv[0];
+	o.msg = message;
+	if (tr_collect_run(&o, &res, &err) != TR_OK) {
+		cli_error("%s", err.msg);
 		return CLI_EXIT_TROUBLE;
 	}
-	c.source = c.src = argv[0];
-	c.is_dir = S_ISDIR(st.st_mode);
-	if (gethostname(c.host, sizeof(c.host) - 1) != 0)
-		strcpy(c.host, "unknown");
-	snprintf(c.image, sizeof(c.image), "%s/image.E01", c.dir);
-	prepare_case(&c, resume);
-	if (resume) {
-		snprintf(head, sizeof(head), "%s/%s", c.dir, TR_CUSTODY_LOG);
-		if (stat(head, &st) == 0)
-			from = resume_point(&c);
-	}
-	if (c.examiner == NULL)
-		c.examiner = login_name();
-	if (from == NSTEPS) {
-		if (!c.sealed)
-			seal(&c);
-		progress("'%s': every step is already done", c.dir);
+	if (res.already_done) {
+		if (!cli_quiet)
+			fprintf(stderr, "%s: '%s': every step is already "
+			    "done\n", cli_progname, o.case_dir);
 		return CLI_EXIT_OK;
 	}
-	if (from > S_HASH)
-		progress("resuming '%s' at step %s", c.dir, steps[from].name);
-	collect_steps(&c, from);
-	seal(&c);
-	if (tr_custody_verify(c.dir, NULL, NULL, &problems, NULL, head,
-	    NULL) == TR_OK)
-		progress("custody log %s/%s sealed: head %s%s; write it down "
-		    "and check the case with 'triage-verify --head %s --case "
-		    "%s'", c.dir, TR_CUSTODY_LOG, head, problems > 0 ?
-		    " (does NOT check out)" : "", head, c.dir);
+	if (res.verified && !cli_quiet)
+		fprintf(stderr, "%s: custody log %s/%s sealed: head %s%s; "
+		    "write it down and check the case with 'triage-verify "
+		    "--head %s --case %s'\n", cli_progname, o.case_dir,
+		    TR_CUSTODY_LOG, res.head, res.problems > 0 ?
+		    " (does NOT check out)" : "", res.head, o.case_dir);
 	if (!cli_quiet)
 		fprintf(stderr, "%s: report: %s/report.html\n", cli_progname,
-		    c.dir);
-	if (c.failed > 0)
-		cli_error("%u step%s failed; see %s/%s", c.failed,
-		    c.failed == 1 ? "" : "s", c.dir, TR_CUSTODY_LOG);
-	return c.failed > 0 || problems > 0 ? CLI_EXIT_TROUBLE : CLI_EXIT_OK;
+		    o.case_dir);
+	if (res.failed > 0)
+		cli_error("%u step%s failed; see %s/%s", res.failed,
+		    res.failed == 1 ? "" : "s", o.case_dir, TR_CUSTODY_LOG);
+	return res.failed > 0 || res.problems > 0 ? CLI_EXIT_TROUBLE :
+	    CLI_EXIT_OK;
 }

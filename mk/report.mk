@@ -13,16 +13,21 @@ tests_unit_test_custody_LDADD = $(UNIT_LDADD)
 libtriage_libtriage_la_SOURCES += libtriage/report.c
 triageinclude_HEADERS += libtriage/include/triage/report.h
 
+# collect.c finds the shipped YARA rules in the source tree when run from
+# the build tree, else in pkgdatadir.
+libtriage_libtriage_la_SOURCES += libtriage/collect.c
+triageinclude_HEADERS += libtriage/include/triage/collect.h
+libtriage_libtriage_la_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DTR_PKGDATADIR='"$(pkgdatadir)"' \
+	-DTR_ABS_SRCDIR='"$(abs_top_srcdir)"' \
+	-DTR_ABS_BUILDDIR='"$(abs_top_builddir)"'
+
 bin_PROGRAMS += cmd/triage-report
 cmd_triage_report_SOURCES = cmd/triage-report.c
 cmd_triage_report_LDADD = $(CLI_LDADD)
 
 bin_PROGRAMS += cmd/triage-collect
 cmd_triage_collect_SOURCES = cmd/triage-collect.c
-cmd_triage_collect_CPPFLAGS = $(AM_CPPFLAGS) \
-	-DTR_PKGDATADIR='"$(pkgdatadir)"' \
-	-DTR_ABS_SRCDIR='"$(abs_top_srcdir)"' \
-	-DTR_ABS_BUILDDIR='"$(abs_top_builddir)"'
 cmd_triage_collect_LDADD = $(CLI_LDADD)
 
 dist_man_MANS += man/triage-report.1 man/triage-collect.1

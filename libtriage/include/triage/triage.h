@@ -11,6 +11,7 @@
 #include "triage/progress.h"
 #include "triage/acquire.h"
 #include "triage/artifacts.h"
+#include "triage/collect.h"
 #include "triage/custody.h"
 #include "triage/extract.h"
 #include "triage/report.h"

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * One-shot collection of a case: run the triage tools one after the other
+ * as separate programs over one source into a case folder, logging every
+ * step in the folder's custody log (triage/custody.h).  See
+ * triage-collect(1).
+ */
+#ifndef TRIAGE_COLLECT_H
+#define TRIAGE_COLLECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "triage/error.h"
+#include "triage/hash.h"
+#include "triage/record.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What a message handed to a tr_collect_msg_fn is. */
+typedef enum tr_collect_level {
+	TR_COLLECT_PROGRESS = 0,	/* a step starts or ends, resuming... */
+	TR_COLLECT_WARN = 1,		/* a problem the collection goes past */
+	TR_COLLECT_ERROR = 2		/* a step failed, or a log problem */
+} tr_collect_level;
+
+/*
+ * Called with each message of a collection, in order, such as
+ * "[walk] triage-walk --hash sha256 -- disk.img > case/files.jsonl",
+ * "[scan] done, nothing found" or "[info] failed (exit 2): ...".  msg is
+ * borrowed for the call only and has no trailing newline.
+ */
+typedef void (*tr_collect_msg_fn)(void *arg, tr_collect_level level,
+    const char *msg);
+
+/*
+ * What to collect.  Zero it, then fill it in; the strings are borrowed for
+ * the time of tr_collect_run().
+ */
+typedef struct tr_collect_opts {
+	const char	*source;	/* image, device or folder */
+	const char	*case_dir;	/* CASE: new or empty, unless resume */
+	const char	*examiner;	/* NULL: from the resumed log, else the
+					   login name */
+	const char	*case_number;	/* NULL: from the resumed log, or none */
+	const char	*rules;		/* YARA rules for the scan step; NULL:
+					   $TRIAGE_RULES, the source tree's
+					   rules/yara when run from the build
+					   tree, else PKGDATADIR/rules/yara */
+	int		acquire;	/* also image source to CASE/image.E01
+					   and analyse the image */
+	int		resume;		/* go on after the last completed step */
+	unsigned	step_timeout;	/* seconds, 0 none: SIGTERM, then
+					   SIGKILL 10 s later */
+	tr_collect_msg_fn msg;		/* may be NULL */
+	void		*msg_arg;
+} tr_collect_opts;
+
+/* How a collection went; filled in by tr_collect_run(). */
+typedef struct tr_collect_result {
+	unsigned	failed;		/* steps that failed */
+	int		already_done;	/* resumed with every step done: only
+					   a missing seal was added */
+	int		verified;	/* the log was checked after the seal */
+	size_t		problems;	/* what that check found */
+	char		head[TR_HASH_HEX_MAX];	/* the log's head then */
+} tr_collect_result;
+
+/*
+ * Collect opts->source into opts->case_dir: hash (SHA-256 and MD5 of the
+ * media, by running "triage-collect --hash-only") -> info -> acquire (with
+ * opts->acquire) -> walk with SHA-256 -> extract of the artifacts of the
+ * systems found -> scan -> timeline -> report, then a seal entry.  The
+ * tools are looked for beside the running program, else on PATH; each
+ * step's stdout goes to its file in CASE, and its entry in
+ * CASE/custody.jsonl records command, versions, examiner, host, UTC times,
+ * exit status, stderr tail and the SHA-256 of every output.  A failed step
+ * is logged, counted in res->failed and reported through opts->msg, and
+ * the steps that do not need its output still run: that is TR_OK.  After
+ * the seal the log is checked (res->verified, res->problems, res->head).
+ * Errors that stop the collection: TR_ENOTFOUND (no source), TR_EINVAL
+ * (CASE not empty without resume, CASE inside a folder source, a resumed
+ * log of another source or that does not check out, its problems reported
+ * through opts->msg first), TR_EIO (cannot create CASE or write the log),
+ * TR_EFORMAT, TR_ENOMEM.  Forks and waits for children; not thread-safe.
+ */
+TR_API int tr_collect_run(const tr_collect_opts *opts, tr_collect_result *res,
+    tr_error *err);
+
+/*
+ * The hash step: a "hash" record {"source", "format", "size", "md5",
+ * "sha256", "started", "finished"} of the media data of source.  The
+ * caller frees *out with tr_rec_free().  Errors: those of
+ * tr_source_open(), TR_EINVAL (source is a folder), TR_EIO, TR_ENOMEM.
+ */
+TR_API int tr_collect_hash(const char *source, tr_rec **out, tr_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
