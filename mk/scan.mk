@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Build wiring of triage-scan (library sources, program, man page, tests).
 libtriage_libtriage_la_SOURCES += libtriage/yara.c libtriage/scan.c \
-	libtriage/scan_internal.h
+	libtriage/scanrun.c libtriage/scan_internal.h
 triageinclude_HEADERS += libtriage/include/triage/scan.h
 
 bin_PROGRAMS += cmd/triage-scan

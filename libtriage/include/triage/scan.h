@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "triage/error.h"
 #include "triage/record.h"
 #include "triage/source.h"
@@ -231,6 +232,81 @@ typedef struct tr_hit_addr {
  * match is copied, not taken.  NULL on no memory.
  */
 TR_API tr_rec *tr_hit_record(const tr_hit_addr *addr, const tr_rec *match);
+
+
+/*
+ * The whole scan triage-scan runs: open each source, walk its filesystems
+ * and scan their files (and free space) with rules on opts->jobs threads.
+ */
+#define TR_SCAN_UNALLOC		0x1u	/* also unallocated, unpartitioned */
+#define TR_SCAN_DELETED		0x2u	/* also recoverable deleted files */
+#define TR_SCAN_HITS_ONLY	0x4u	/* records read: not passed on */
+
+/*
+ * Takes one record to write (a hit, or a record passed on from in); rec is
+ * borrowed.  Returns TR_OK, or a negative status with err filled in.
+ */
+typedef int (*tr_scan_rec_fn)(void *arg, const tr_rec *rec, tr_error *err);
+
+typedef struct tr_scan_run_opts {
+	unsigned	flags;		/* TR_SCAN_* */
+	int		volume;		/* TR_VOLUME_ALL or a volume number */
+	int		jobs;		/* threads; 0: one a core, up to 64 */
+	int		timeout;	/* seconds a file or window; 0: none */
+	uint64_t	max_size;	/* larger files are skipped, warning */
+	size_t		max_string;	/* as tr_scanner_opts */
+	/*
+	 * fnmatch(3) globs on the path: a file is scanned when it matches
+	 * no exclude and (when ninclude > 0) some include.
+	 */
+	const char *const *include;
+	size_t		ninclude;
+	const char *const *exclude;
+	size_t		nexclude;
+	FILE		*in;		/* records read for the operand "-" */
+	tr_scan_rec_fn	out;		/* required */
+	void		*out_arg;
+	/*
+	 * Problems that make the scan fail ("cannot scan 'x' ...", read
+	 * errors, bad input records, failed writes).  May be NULL.
+	 */
+	tr_warn_fn	error;
+	void		*error_arg;
+	/*
+	 * Files skipped as too large, walk problems, unknown owners of free
+	 * blocks.  May be NULL.
+	 */
+	tr_warn_fn	warn;
+	void		*warn_arg;
+} tr_scan_run_opts;
+
+typedef struct tr_scan_stats {
+	unsigned long	hits;		/* hit records written */
+	unsigned long	errors;		/* problems, > 0 when the scan failed */
+} tr_scan_stats;
+
+/*
+ * Scan n operands with rules.  An operand is an image, a device or a live
+ * folder (every allocated regular file of every filesystem, or of volume
+ * opts->volume only), a plain file (the file itself), or "-": then files
+ * are not walked; each "file" record read from opts->in names a file of
+ * the other operands to scan (by its source, volume, inode and path), and
+ * every record read is passed on to out unless TR_SCAN_HITS_ONLY.  Each
+ * hit goes to out as a "hit" record (tr_hit_record()); hits in free blocks
+ * carry the deleted file that owned the block (tr_fs_block_owners()), and
+ * are written after their region is scanned.  Sources are opened in order
+ * and the first that cannot be opened stops the opening of the rest.
+ *
+ * out, error and warn are called from the scanning threads, several at a
+ * time: they must be thread-safe.  A walk warning also counts as an error.
+ * Returns TR_OK when the scan ran, with its hits and errors in *stats (each
+ * error already went to opts->error); TR_EINVAL when "-" is the only
+ * operand, TR_ENOMEM, or a tr_scanner_new() error, with nothing scanned.
+ * rules are only read: they may be shared with other threads.
+ */
+TR_API int tr_scan_run(const tr_rules *rules, const char *const *operands,
+    size_t n, const tr_scan_run_opts *opts, tr_scan_stats *stats,
+    tr_error *err);
 
 #ifdef __cplusplus
 }
