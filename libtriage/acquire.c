@@ -1129,15 +1129,11 @@ build_record(struct acq *a, const tri_pipe_result *res, const tr_time *t0,
 	} else if (o->split > 0) {
 		tr_rec_set_uint(r, "split", o->split);
 	}
-	tr_rec_set_text(r, "case_number", o->case_number,
-	    o->case_number ? strlen(o->case_number) : 0);
-	tr_rec_set_text(r, "evidence_number", o->evidence_number,
-	    o->evidence_number ? strlen(o->evidence_number) : 0);
-	tr_rec_set_text(r, "examiner", o->examiner,
-	    o->examiner ? strlen(o->examiner) : 0);
-	tr_rec_set_text(r, "description", o->description,
-	    o->description ? strlen(o->description) : 0);
-	tr_rec_set_text(r, "notes", o->notes, o->notes ? strlen(o->notes) : 0);
+	tr_rec_set_str(r, "case_number", o->case_number);
+	tr_rec_set_str(r, "evidence_number", o->evidence_number);
+	tr_rec_set_str(r, "examiner", o->examiner);
+	tr_rec_set_str(r, "description", o->description);
+	tr_rec_set_str(r, "notes", o->notes);
 	tr_rec_set_str(r, "media_type", o->media_type);
 	tr_rec_set_str(r, "tool", o->tool);
 	if ((v = tr_rec_new_object()) != NULL) {

@@ -530,15 +530,11 @@ tr_source_record(const tr_source *src)
 	}
 	tr_rec_set_str(r, "md5", m->md5);
 	tr_rec_set_str(r, "sha1", m->sha1);
-	tr_rec_set_text(r, "case_number", m->case_number,
-	    m->case_number ? strlen(m->case_number) : 0);
-	tr_rec_set_text(r, "evidence_number", m->evidence_number,
-	    m->evidence_number ? strlen(m->evidence_number) : 0);
-	tr_rec_set_text(r, "examiner", m->examiner,
-	    m->examiner ? strlen(m->examiner) : 0);
-	tr_rec_set_text(r, "description", m->description,
-	    m->description ? strlen(m->description) : 0);
-	tr_rec_set_text(r, "notes", m->notes, m->notes ? strlen(m->notes) : 0);
+	tr_rec_set_str(r, "case_number", m->case_number);
+	tr_rec_set_str(r, "evidence_number", m->evidence_number);
+	tr_rec_set_str(r, "examiner", m->examiner);
+	tr_rec_set_str(r, "description", m->description);
+	tr_rec_set_str(r, "notes", m->notes);
 	if (m->acquired != NULL) {
 		if (ewf_date_utc(m->acquired, &t) == 0) {
 			tr_rec_set_time(r, "acquired", &t);
@@ -548,12 +544,9 @@ tr_source_record(const tr_source *src)
 		}
 	}
 	tr_rec_set_str(r, "media_type", m->media_type);
-	tr_rec_set_text(r, "model", m->model, m->model ? strlen(m->model) : 0);
-	tr_rec_set_text(r, "serial", m->serial,
-	    m->serial ? strlen(m->serial) : 0);
-	tr_rec_set_text(r, "acquiry_software", m->acquiry_software,
-	    m->acquiry_software ? strlen(m->acquiry_software) : 0);
-	tr_rec_set_text(r, "acquiry_os", m->acquiry_os,
-	    m->acquiry_os ? strlen(m->acquiry_os) : 0);
+	tr_rec_set_str(r, "model", m->model);
+	tr_rec_set_str(r, "serial", m->serial);
+	tr_rec_set_str(r, "acquiry_software", m->acquiry_software);
+	tr_rec_set_str(r, "acquiry_os", m->acquiry_os);
 	return r;
 }

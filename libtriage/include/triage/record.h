@@ -70,7 +70,10 @@ TR_API tr_rec *tr_rec_copy(const tr_rec *r);
  * or appends it.  A NULL string value removes nothing and sets nothing, so
  * absent values stay absent.  Return TR_OK or TR_ENOMEM.
  */
-/* Must be valid UTF-8 already (ASCII from our own code). */
+/*
+ * A NUL-terminated string; if it is not valid UTF-8 it is stored as
+ * tr_rec_set_text() stores it (U+FFFD plus "<key>_hex").
+ */
 TR_API int tr_rec_set_str(tr_rec *r, const char *key, const char *val);
 /*
  * Text from evidence: invalid UTF-8 bytes become U+FFFD and, only then, the
