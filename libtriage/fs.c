@@ -1369,80 +1369,12 @@ jbool(struct jbuf *b, const char *key, int v)
 }
 
 static void
-put2(char *d, unsigned v)
-{
-	d[0] = (char)('0' + v / 10);
-	d[1] = (char)('0' + v % 10);
-}
-
-/*
- * tr_time_format() without snprintf (it was a third of the walk's time):
- * the same text, checked against it by test-walk.
- */
-static size_t
-fast_time(const tr_time *t, char *buf)
-{
-	int64_t days, rem, z, era, y;
-	unsigned doe, yoe, doy, mp, mo, d, digits, i;
-	uint32_t frac;
-	size_t n = 19;
-
-	if (t->digits < 0 || t->nsec >= 1000000000u)
-		return 0;
-	days = t->sec / 86400;
-	rem = t->sec % 86400;
-	if (rem < 0) {
-		rem += 86400;
-		days--;
-	}
-	/* Howard Hinnant's civil_from_days */
-	z = days + 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = (int64_t)yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	mo = mp < 10 ? mp + 3 : mp - 9;
-	y += mo <= 2;
-	if (y < 0 || y > 9999)
-		return 0;
-	put2(buf, (unsigned)(y / 100));
-	put2(buf + 2, (unsigned)(y % 100));
-	buf[4] = '-';
-	put2(buf + 5, mo);
-	buf[7] = '-';
-	put2(buf + 8, d);
-	buf[10] = 'T';
-	put2(buf + 11, (unsigned)(rem / 3600));
-	buf[13] = ':';
-	put2(buf + 14, (unsigned)(rem / 60 % 60));
-	buf[16] = ':';
-	put2(buf + 17, (unsigned)(rem % 60));
-	digits = t->digits > 9 ? 9 : (unsigned)t->digits;
-	if (digits > 0) {
-		frac = t->nsec;
-		for (i = 9; i > digits; i--)
-			frac /= 10;
-		buf[n++] = '.';
-		for (i = digits; i > 0; i--) {
-			buf[n + i - 1] = (char)('0' + frac % 10);
-			frac /= 10;
-		}
-		n += digits;
-	}
-	buf[n++] = 'Z';
-	return n;
-}
-
-static void
 jtime(struct jbuf *b, const char *key, const tr_time *t)
 {
 	char buf[TR_TIME_STR_MAX];
 	size_t n;
 
-	if ((n = fast_time(t, buf)) == 0)
+	if ((n = tri_time_put(t, buf)) == 0)
 		return;
 	jstr(b, key, buf, n);
 }

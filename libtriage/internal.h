@@ -44,6 +44,15 @@ TSK_FS_INFO	*tri_fs_tsk(const tr_fs *fs);
 void	tri_fs_type_name(TSK_FS_TYPE_ENUM t, char *buf, size_t len);
 /* Fill a tr_time from seconds and nanoseconds at the given precision. */
 tr_time	tri_time(int64_t sec, uint32_t nsec, int digits);
+/* Seconds since 1970 (UTC) as a proleptic Gregorian date and time of day. */
+struct tri_utc {
+	int64_t	year;
+	int	month, day, hour, min, sec;
+};
+void	tri_utc_split(int64_t sec, struct tri_utc *u);
+/* RFC 3339 UTC at t->digits; returns its length, 0 when unset or out of
+ * years 0000-9999.  tr_time_format() without snprintf. */
+size_t	tri_time_put(const tr_time *t, char buf[TR_TIME_STR_MAX]);
 /* Length (1-4) of the valid UTF-8 sequence at p, or 0 when invalid. */
 size_t	tri_utf8_seq(const unsigned char *p, size_t left);
 

@@ -1150,30 +1150,6 @@ tr_timeline_add_file(tr_timeline *tl, FILE *fp, const char *name,
  */
 
 static void
-civil(int64_t sec, int *y, int *mo, int *d, int *h, int *mi, int *s)
-{
-	int64_t z = sec / 86400, rem = sec % 86400, era;
-	unsigned doe, yoe, doy, mp;
-
-	if (rem < 0) {
-		rem += 86400;
-		z--;
-	}
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*mo = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)((int64_t)yoe + era * 400 + (*mo <= 2));
-	*h = (int)(rem / 3600);
-	*mi = (int)(rem / 60 % 60);
-	*s = (int)(rem % 60);
-}
-
-static void
 two(char *p, int v)
 {
 	p[0] = (char)('0' + v / 10);
@@ -1184,25 +1160,25 @@ two(char *p, int v)
 static const char *
 date_of(tr_timeline *tl, int64_t sec)
 {
-	int y, mo, d, h, mi, s;
+	struct tri_utc u;
 	char *p = tl->date;
 
 	if (sec != tl->date_sec) {
-		civil(sec, &y, &mo, &d, &h, &mi, &s);
-		if (y < 0 || y > 9999)
-			y = 0;
-		two(p, y / 100);
-		two(p + 2, y % 100);
+		tri_utc_split(sec, &u);
+		if (u.year < 0 || u.year > 9999)
+			u.year = 0;
+		two(p, (int)(u.year / 100));
+		two(p + 2, (int)(u.year % 100));
 		p[4] = '-';
-		two(p + 5, mo);
+		two(p + 5, u.month);
 		p[7] = '-';
-		two(p + 8, d);
+		two(p + 8, u.day);
 		p[10] = 'T';
-		two(p + 11, h);
+		two(p + 11, u.hour);
 		p[13] = ':';
-		two(p + 14, mi);
+		two(p + 14, u.min);
 		p[16] = ':';
-		two(p + 17, s);
+		two(p + 17, u.sec);
 		p[19] = '\0';
 		tl->date_sec = sec;
 	}
@@ -1663,14 +1639,14 @@ emit_l2tcsv(tr_timeline *tl, const ev *e, unsigned bits)
 {
 	buf *b = &tl->ob, *t = &tl->line;
 	struct hit *h = tags_of(tl, e);
-	int y, mo, d, hh, mi, s;
+	struct tri_utc u;
 	char tmp[64];
 	unsigned bb = bits;
 	int i;
 
-	civil(e->sec, &y, &mo, &d, &hh, &mi, &s);
-	snprintf(tmp, sizeof(tmp), "%02d/%02d/%04d,%02d:%02d:%02d,UTC,", mo,
-	    d, y, hh, mi, s);
+	tri_utc_split(e->sec, &u);
+	snprintf(tmp, sizeof(tmp), "%02d/%02d/%04d,%02d:%02d:%02d,UTC,",
+	    u.month, u.day, (int)u.year, u.hour, u.min, u.sec);
 	puts_(b, tmp);
 	if (bb == 0 && e->what != W_NONE)
 		bb = 1u << (e->what & 3);
