@@ -10,7 +10,7 @@
 # mode|uid|gid|size|atime|mtime|ctime|crtime, MD5 is 0, times in whole seconds) sorted with
 # LC_ALL=C sort.  Names may hold any byte except newline; they are passed through unchanged.
 #
-# Exit: 0 done; 2 usage error, OFFSET not a multiple of the sector size, or fls failed.
+# Exit: 0 done; 2 usage error, OFFSET not a multiple of the sector size, img_stat or fls failed.
 set -uo pipefail
 export LC_ALL=C
 
@@ -31,7 +31,12 @@ if [ -z "$ssize" ]; then
     for ((i = 0; i < ${#opts[@]}; i++)); do   # pass only image options (-i TYPE) to img_stat
         [ "${opts[i]}" = -i ] && imgopts+=(-i "${opts[i + 1]:-}")
     done
-    ssize=$(img_stat "${imgopts[@]}" "$img" 2>/dev/null | sed -n 's/^Sector size:[[:space:]]*\([0-9]*\).*/\1/p')
+    # img_stat's own message on failure: a wrong sector size would be a silent wrong answer.
+    istat_out=$(img_stat "${imgopts[@]}" "$img" 2>&1 </dev/null) || {
+        echo "fls-bodyfile.sh: img_stat cannot open '$img': $istat_out" >&2
+        exit 2
+    }
+    ssize=$(printf '%s\n' "$istat_out" | sed -n 's/^Sector size:[[:space:]]*\([0-9]*\).*/\1/p')
     ssize=${ssize:-512}
 fi
 if [ $((off % ssize)) -ne 0 ]; then
@@ -39,8 +44,8 @@ if [ $((off % ssize)) -ne 0 ]; then
     exit 2
 fi
 
-body=$(fls -r -m / -o $((off / ssize)) "${opts[@]}" "$img") || {
-    echo "fls-bodyfile.sh: fls failed on '$img' at offset $off" >&2
+body=$(fls -r -m / -o $((off / ssize)) "${opts[@]}" "$img" </dev/null) || {
+    echo "fls-bodyfile.sh: fls failed (exit $?) on '$img' at offset $off" >&2
     exit 2
 }
 printf '%s\n' "$body" | sort
