@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Build wiring of triage-extract (library sources, program, man page, tests).
-libtriage_libtriage_la_SOURCES += libtriage/extract.c libtriage/artifacts.c \
-	libtriage/safepath.c libtriage/glob.c
+libtriage_libtriage_la_SOURCES += libtriage/extract.c libtriage/extractrun.c \
+	libtriage/artifacts.c libtriage/safepath.c libtriage/glob.c
 triageinclude_HEADERS += libtriage/include/triage/extract.h \
 	libtriage/include/triage/artifacts.h
 
