@@ -11,6 +11,11 @@ ORACLE="$TRIAGE_SRCDIR/tests/oracle"
 : "${TRIAGE_TEST_DATA:=$TRIAGE_SRCDIR/../shared/fixtures}"
 export TRIAGE_SRCDIR TRIAGE_BUILDDIR TRIAGE_TEST_DATA DATA ORACLE
 export LC_ALL=C TZ=UTC
+# triage-scan caches compiled rules in $XDG_CACHE_HOME/triage (else ~/.cache/triage): one
+# cache per test file, never the real home's, which parallel test files, other builds and
+# earlier runs share (a stale or unreadable entry there is a warning on stderr, and many
+# tests require an empty stderr).  triage-scan.bats sets one per test.
+export XDG_CACHE_HOME="${BATS_FILE_TMPDIR:-$BATS_RUN_TMPDIR}/cache"
 
 # With TRIAGE_VALGRIND=1 every tool runs under valgrind (memcheck).
 if [ -n "${TRIAGE_VALGRIND:-}" ]; then

@@ -15,16 +15,19 @@ body_of() {
 mactime_matches() {
 	local img=$1 d fsl off blk opts n=0
 	d=$(scratch)
-	fsl=$("$ORACLE/tsk-filesystems.sh" "$img" 2>/dev/null) || true
-	[ -n "$fsl" ] || { echo "no filesystem in $img" >&2; return 1; }
+	# The oracle's stderr says why it found nothing (it once printed nothing for apfs.raw
+	# on a loaded machine); keep it for the failure message instead of dropping it.
+	fsl=$("$ORACLE/tsk-filesystems.sh" "$img" </dev/null 2>"$d/oracle.err") || true
+	[ -n "$fsl" ] || { echo "no filesystem in $img:" >&2; cat "$d/oracle.err" >&2; return 1; }
 	while read -r l; do
 		off=$(jq -r .offset <<<"$l")
 		blk=$(jq -r '.apfs_block // empty' <<<"$l")
 		opts=()
 		[ -z "$blk" ] || opts=(-P apfs -B "$blk")
-		body_of "$img" "$off" "${opts[@]}" >"$d/body" || return 1
-		mactime -b "$d/body" -d -y >"$d/want"
-		triage-timeline -q -f mactime "$d/body" >"$d/got" || return 1
+		# </dev/null: nothing in the loop may read the list it walks.
+		body_of "$img" "$off" "${opts[@]}" </dev/null >"$d/body" || return 1
+		mactime -b "$d/body" -d -y </dev/null >"$d/want"
+		triage-timeline -q -f mactime "$d/body" </dev/null >"$d/got" || return 1
 		if ! cmp -s "$d/want" "$d/got"; then
 			echo "differs: $img at $off" >&2
 			diff "$d/want" "$d/got" | head -20 >&2

@@ -31,8 +31,9 @@ bodyfile_oracle() {
 		local extra=() va=()
 		[ "$pb" != 0 ] && extra=(-P apfs -B "$pb")
 		[ "$v" != -1 ] && va=(--volume "$v")
-		theirs=$("$ORACLE/fls-bodyfile.sh" "$img" "$off" "${extra[@]}") || return 1
-		ours=$(triage-walk -q -o bodyfile "${va[@]}" "$img" | LC_ALL=C sort) || return 1
+		# </dev/null: nothing in the loop may read the list it walks.
+		theirs=$("$ORACLE/fls-bodyfile.sh" "$img" "$off" "${extra[@]}" </dev/null) || return 1
+		ours=$(triage-walk -q -o bodyfile "${va[@]}" "$img" </dev/null | LC_ALL=C sort) || return 1
 		if [ "$ours" != "$theirs" ]; then
 			echo "$img volume $v offset $off: bodyfile differs from fls" >&2
 			diff <(echo "$ours") <(echo "$theirs") | head -20 >&2
@@ -119,9 +120,9 @@ bodyfile_oracle() {
 		[ "$vs" != - ] && va=(--volume "${vs%:*}") oa=(-o "${vs#*:}")
 		n=0
 		while IFS=' ' read -r ino md5 sha1 sha256; do
-			[ "$(icat "${oa[@]}" "$DATA/$img" "$ino" | md5sum | cut -d' ' -f1)" = "$md5" ]
-			[ "$(icat "${oa[@]}" "$DATA/$img" "$ino" | sha1sum | cut -d' ' -f1)" = "$sha1" ]
-			[ "$(icat "${oa[@]}" "$DATA/$img" "$ino" | sha256sum | cut -d' ' -f1)" = "$sha256" ]
+			[ "$(icat "${oa[@]}" "$DATA/$img" "$ino" </dev/null | md5sum | cut -d' ' -f1)" = "$md5" ]
+			[ "$(icat "${oa[@]}" "$DATA/$img" "$ino" </dev/null | sha1sum | cut -d' ' -f1)" = "$sha1" ]
+			[ "$(icat "${oa[@]}" "$DATA/$img" "$ino" </dev/null | sha256sum | cut -d' ' -f1)" = "$sha256" ]
 			n=$((n + 1))
 		done < <(triage-walk -H md5,sha1,sha256 "${va[@]}" "$DATA/$img" |
 			jq -r 'select(.md5) | "\(.inode) \(.md5) \(.sha1) \(.sha256)"')
@@ -161,11 +162,16 @@ bodyfile_oracle() {
 	n=0
 	while IFS= read -r img; do
 		case $img in *.E02|*.001|*.gz|*.qcow2|*differential*) continue ;; esac
-		"$ORACLE/tsk-filesystems.sh" "$img" >/dev/null 2>&1 || continue
+		# Images TSK finds no filesystem in are left out, visibly: a silent skip once
+		# hid a flaky oracle (and n is exactly 14 with today's fixtures).
+		if ! "$ORACLE/tsk-filesystems.sh" "$img" </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/oracle.err"; then
+			echo "# left out $img: $(tr '\n' ' ' <"$BATS_TEST_TMPDIR/oracle.err")" >&3
+			continue
+		fi
 		bodyfile_oracle "$img"
 		n=$((n + 1))
 	done < <(find "$TRIAGE_TEST_DATA/images" -type f | sort)
-	[ "$n" -ge 14 ]
+	[ "$n" -ge 14 ] || { echo "only $n third-party images compared"; return 1; }
 }
 
 @test "NTFS: bodyfile equals fls -r -m, streams and \$FILE_NAME lines included" {
@@ -249,7 +255,7 @@ bodyfile_oracle() {
 	n=0
 	# inode is the 9th field from the end: names may hold '|'
 	while read -r md5 ino; do
-		[ "$md5" = "$(icat "$DATA/ext4.img" "$ino" | md5sum | cut -d' ' -f1)" ]
+		[ "$md5" = "$(icat "$DATA/ext4.img" "$ino" </dev/null | md5sum | cut -d' ' -f1)" ]
 		n=$((n + 1))
 	done < <(echo "$output" | awk -F'|' '{print $1, $(NF - 8)}')
 	[ "$n" -eq 13 ]
@@ -378,17 +384,19 @@ bodyfile_oracle() {
 	need_cmd script
 	d=$(scratch)
 	walk="$TRIAGE_BUILDDIR/cmd/triage-walk"
-	run -0 script -qec "'$walk' -H sha256 '$DATA/ext4.img' > '$d/out'" /dev/null
+	# script copies its stdin to the terminal it makes: give it nothing (make -j and CI
+	# give tests an odd or closed stdin; with input, the tty would echo it into $output).
+	run -0 script -qec "'$walk' -H sha256 '$DATA/ext4.img' > '$d/out'" /dev/null </dev/null
 	[[ "$output" == *$'\r'"triage-walk: "*" entries"* ]]
 	# the line is blanked out at the end
 	[[ "$output" == *$'\r' ]]
 	assert_jsonl "$(cat "$d/out")"
 	[ "$(cat "$d/out")" = "$(triage-walk -H sha256 "$DATA/ext4.img")" ]
 	# stdout a terminal, stderr a file: nothing on either but records
-	run -0 script -qec "'$walk' -H sha256 '$DATA/ext4.img' 2> '$d/err'" /dev/null
+	run -0 script -qec "'$walk' -H sha256 '$DATA/ext4.img' 2> '$d/err'" /dev/null </dev/null
 	[ ! -s "$d/err" ]
 	[[ "$output" != *"entries"* ]]
-	run -0 script -qec "'$walk' -q '$DATA/ext4.img' > /dev/null" /dev/null
+	run -0 script -qec "'$walk' -q '$DATA/ext4.img' > /dev/null" /dev/null </dev/null
 	[ -z "$output" ]
 }
 
@@ -406,11 +414,11 @@ bodyfile_oracle() {
 		while IFS= read -r p; do
 			[ -n "$p" ] || continue
 			want=$(echo "$all" | jq -c --arg p "$p" 'select(.path == $p or (.path | startswith($p + "/")))')
-			[ "$(triage-walk -H md5 -p "$p" "$img" | jq -c .)" = "$want" ] || { echo "differs: $img -p $p" >&2; return 1; }
+			[ "$(triage-walk -H md5 -p "$p" "$img" </dev/null | jq -c .)" = "$want" ] || { echo "differs: $img -p $p" >&2; return 1; }
 			want=$(echo "$all" | jq -c --arg p "$p" 'select(.path | startswith($p + "/"))')
-			[ "$(triage-walk -H md5 -p "$p/" "$img" | jq -c .)" = "$want" ]
-			want=$(triage-walk -H md5 -m 1 "$img" | jq -c --arg p "$p" 'select(.path == $p or (.path | startswith($p + "/")))')
-			[ "$(triage-walk -H md5 -m 1 -p "$p" "$img" | jq -c .)" = "$want" ]
+			[ "$(triage-walk -H md5 -p "$p/" "$img" </dev/null | jq -c .)" = "$want" ]
+			want=$(triage-walk -H md5 -m 1 "$img" </dev/null | jq -c --arg p "$p" 'select(.path == $p or (.path | startswith($p + "/")))')
+			[ "$(triage-walk -H md5 -m 1 -p "$p" "$img" </dev/null | jq -c .)" = "$want" ]
 			n=$((n + 1))
 		done <<<"$dirs"
 	done
