@@ -15,11 +15,18 @@ dist_man_MANS += man/triage-extract.1
 nobase_dist_pkgdata_DATA += rules/artifacts/windows.yaml \
 	rules/artifacts/linux.yaml rules/artifacts/macos.yaml
 
-check_PROGRAMS += tests/unit/test-extract tests/unit/test-artifacts
-TESTS += tests/unit/test-extract tests/unit/test-artifacts
+check_PROGRAMS += tests/unit/test-extract tests/unit/test-extractrun \
+	tests/unit/test-artifacts
+TESTS += tests/unit/test-extract tests/unit/test-extractrun \
+	tests/unit/test-artifacts
 tests_unit_test_extract_SOURCES = tests/unit/test-extract.c tests/unit/check.h
 tests_unit_test_extract_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_extract_LDADD = $(UNIT_LDADD)
+tests_unit_test_extractrun_SOURCES = tests/unit/test-extractrun.c \
+	tests/unit/check.h
+tests_unit_test_extractrun_CFLAGS = $(UNIT_CFLAGS) \
+	-DTRIAGE_SRCDIR='"$(abs_top_srcdir)"'
+tests_unit_test_extractrun_LDADD = $(UNIT_LDADD)
 tests_unit_test_artifacts_SOURCES = tests/unit/test-artifacts.c \
 	tests/unit/check.h
 tests_unit_test_artifacts_CFLAGS = $(UNIT_CFLAGS) \
