@@ -10,14 +10,47 @@ setup_file() {
 		echo "status $?" >> "$BATS_FILE_TMPDIR/case0.err"
 }
 
-# Every custody entry (or record) the filter selects passes it, and there is one.
+# A failed test shows what its last `run` printed: `run -N` alone hides it.
+teardown() {
+	local p
+	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -n "${status+set}" ]; then
+		printf 'last run: exit %s\nstdout:\n%s\nstderr:\n%s\n' \
+			"$status" "$(head -c 4000 <<<"${output:-}")" \
+			"$(tail -c 4000 <<<"${stderr:-}")"
+	fi
+	# Whatever a test left running in the background (its own pids only).
+	if [ -f "$BATS_TEST_TMPDIR/pids" ]; then
+		while read -r p; do
+			case $(ps -o args= -p "$p" 2>/dev/null) in
+			*triage-*|*"sleep 1000"*) kill -KILL "$p" 2>/dev/null || true ;;
+			esac
+		done < "$BATS_TEST_TMPDIR/pids"
+	fi
+}
+
+# CASE0 exists: else show why its collection failed.
+case0() {
+	[ ! -s "$BATS_FILE_TMPDIR/case0.err" ] || {
+		echo "collecting case0 failed:" >&2
+		cat "$BATS_FILE_TMPDIR/case0.err" >&2
+		return 1
+	}
+	[ "$(tail -n 1 "$CASE0/custody.jsonl" | jq -r .step)" = seal ]
+}
+
+# Every custody entry (or record) the filter selects passes it, and there is
+# one; else show what the filter saw.
 jq_all() {
-	jq -n -e "[inputs | $1] | length > 0 and all" "$2" >/dev/null
+	jq -n -e "[inputs | $1] | length > 0 and all" "$2" >/dev/null && return 0
+	echo "jq_all failed: $1 on $2:" >&2
+	head -c 8000 "$2" >&2
+	return 1
 }
 
 # A copy of the shared case to tamper with.
 case_copy() {
 	local d
+	case0 || return 1
 	d=$(scratch)
 	cp -a "$CASE0" "$d/case"
 	echo "$d/case"
@@ -59,6 +92,42 @@ fake_tools() {
 	fi
 }
 
+# A folder with triage-collect and stubs of the tools it runs: each prints
+# its version and exits 0 at once.  --step-timeout applies to every step, so
+# a timeout test must not depend on how fast real tools run (ASan, load).
+stub_tools() {
+	local bin=$1 t
+	export TRIAGE_RULES="$TRIAGE_SRCDIR/rules/yara"
+	mkdir -p "$bin"
+	cp "$TRIAGE_BUILDDIR/cmd/triage-collect" "$bin/"
+	for t in triage-info triage-acquire triage-walk triage-extract \
+		triage-scan triage-timeline triage-report; do
+		printf '#!/bin/sh\n[ "$1" = --version ] && echo "%s (triage) 0.0.0"\nexit 0\n' \
+			"$t" > "$bin/$t"
+		chmod +x "$bin/$t"
+	done
+}
+
+# Make tool $1 a step that hangs in a child of its own: it writes its pid
+# and the child's to $2/leader.pid and $2/grandchild.pid, then waits.  The
+# teardown kills both whatever happens, so that a failure cannot leave bats
+# waiting for them.
+hang_tool() {
+	local tool=$1 dir=$2
+	cat > "$tool" <<-EOF
+	#!/bin/sh
+	[ "\$1" = --version ] && exit 0
+	echo \$\$ >> '$BATS_TEST_TMPDIR/pids'
+	echo \$\$ > '$dir/leader.tmp' && mv '$dir/leader.tmp' '$dir/leader.pid'
+	sleep 1000 &
+	echo \$! >> '$BATS_TEST_TMPDIR/pids'
+	echo \$! > '$dir/grandchild.tmp' && mv '$dir/grandchild.tmp' '$dir/grandchild.pid'
+	echo "$(basename "$tool"): stuck" >&2
+	wait
+	EOF
+	chmod +x "$tool"
+}
+
 @test "--help prints the man page synopsis and exits 0" {
 	assert_help_matches_man triage-collect
 }
@@ -97,7 +166,7 @@ fake_tools() {
 }
 
 @test "sample.img: every step done, the case folder complete" {
-	[ ! -s "$BATS_FILE_TMPDIR/case0.err" ] || { cat "$BATS_FILE_TMPDIR/case0.err"; false; }
+	case0
 	for f in custody.jsonl hash.jsonl info.jsonl files.jsonl hits.jsonl \
 		timeline.jsonl report.html artifacts/manifest.jsonl; do
 		[ -s "$CASE0/$f" ] || { echo "missing $f" >&2; false; }
@@ -117,6 +186,7 @@ fake_tools() {
 }
 
 @test "custody entries: examiner, case, host, versions, times, outputs with their SHA-256" {
+	case0
 	local n
 	n=$(wc -l < "$CASE0/custody.jsonl")
 	[ "$(jq -r 'select(.examiner == "Jane Doe" and .case_number == "2026-0042" and (.host | length > 0)) | .seq' "$CASE0/custody.jsonl" | wc -l)" -eq "$n" ]
@@ -130,12 +200,14 @@ fake_tools() {
 }
 
 @test "the versions of triage-collect itself have the same names as every tool's" {
+	case0
 	[ "$(jq -c 'select(.step == "hash") | .versions | keys | map(select(. != "triage-collect"))' "$CASE0/custody.jsonl")" = \
 	  "$(jq -c 'select(.step == "walk") | .versions | keys | map(select(. != "triage-walk"))' "$CASE0/custody.jsonl")" ]
 	[ "$(grep -c '<td>openssl</td>\|<td>OpenSSL</td>' "$CASE0/report.html")" -eq 1 ]
 }
 
 @test "the report says its custody head is not the final one, and which entry it is" {
+	case0
 	grep -q 'Head of the chain when this report was made (SHA-256 of entry 6): <span class="mono">'"$(sed -n 6p "$CASE0/custody.jsonl" | tr -d '\n' | sha256sum | cut -d' ' -f1)"'</span><br><small>Not the final head' "$CASE0/report.html"
 	# Made again from the finished case, it shows the sealed head as is.
 	run -0 --separate-stderr triage-report -f md "$CASE0"
@@ -143,6 +215,7 @@ fake_tools() {
 }
 
 @test "the report names the case, the evidence hash and the hits" {
+	case0
 	local sha
 	sha=$(sha256sum < "$DATA/sample.img" | cut -d' ' -f1)
 	grep -q "$sha" "$CASE0/report.html"
@@ -152,6 +225,7 @@ fake_tools() {
 }
 
 @test "triage-verify --case: an intact case matches" {
+	case0
 	run -0 --separate-stderr triage-verify --case "$CASE0"
 	assert_jsonl "$output"
 	[ "$(jq .match <<<"$output")" = true ]
@@ -212,6 +286,7 @@ fake_tools() {
 }
 
 @test "triage-verify --case: the last entries cut together with their files, or a rewritten log, exit 1" {
+	case0
 	local c head
 	head=$(tail -n 1 "$CASE0/custody.jsonl" | tr -d '\n' | sha256sum | cut -d' ' -f1)
 	run -0 --separate-stderr triage-verify --head "$head" --case "$CASE0"
@@ -333,15 +408,15 @@ exit 0'
 @test "--step-timeout: a hanging step is killed and recorded as failed, later steps run, exit 2" {
 	local d
 	d=$(scratch)
-	fake_tools "$d/bin" triage-scan '[ "$1" = --version ] && exit 0
-echo "triage-scan: stuck" >&2
-exec sleep 60'
-	SECONDS=0
-	run -2 --separate-stderr timeout 50 "$d/bin/triage-collect" --step-timeout 1 -o "$d/c" "$DATA/ext4.img"
-	[ "$SECONDS" -lt 40 ]
-	[[ "$stderr" == *"[scan] failed: timed out after 1 s (--step-timeout): killed with SIGTERM"* ]]
+	mkdir "$d/live"
+	stub_tools "$d/bin"
+	hang_tool "$d/bin/triage-scan" "$d"
+	# Every other step is a stub taking milliseconds, so 5 s is ample even
+	# under ASan on a loaded machine; the outer timeout only guards a hang.
+	run -2 --separate-stderr timeout 300 "$d/bin/triage-collect" --step-timeout 5 -o "$d/c" "$d/live"
+	[[ "$stderr" == *"[scan] failed: timed out after 5 s (--step-timeout): killed with SIGTERM"* ]]
 	[[ "$stderr" == *"1 step failed"* ]]
-	jq_all 'select(.step == "scan") | .status == "failed" and .signal == 15 and (has("exit") | not) and (.note | startswith("timed out after 1 s")) and (.stderr_tail | contains("stuck"))' "$d/c/custody.jsonl"
+	jq_all 'select(.step == "scan") | .status == "failed" and .signal == 15 and (has("exit") | not) and (.note | startswith("timed out after 5 s")) and (.stderr_tail | contains("triage-scan: stuck"))' "$d/c/custody.jsonl"
 	jq_all 'select(.step == "timeline") | .status == "ok" and (.argv | length == 3)' "$d/c/custody.jsonl"
 	jq_all 'select(.step == "report") | .status == "ok"' "$d/c/custody.jsonl"
 	jq_all 'select(.step == "seal") | .failed_steps == 1' "$d/c/custody.jsonl"
