@@ -951,7 +951,7 @@ prepare_case(struct collect *c, int resume)
 		return tri_error_set(c->err, TR_EINVAL, "case folder '%s' is "
 		    "not empty: use --resume to continue a collection, or "
 		    "give a new folder", c->dir);
-	if (n > 0 && stat(path, &st) != 0)
+	if (n > 0 && lstat(path, &st) != 0)
 		return tri_error_set(c->err, TR_EINVAL, "cannot resume '%s': "
 		    "it has no %s", c->dir, TR_CUSTODY_LOG);
 	/* Never write inside a live source. */
@@ -1016,7 +1016,7 @@ tr_collect_run(const tr_collect_opts *opts, tr_collect_result *res,
 	if ((rc = prepare_case(c, opts->resume)) != TR_OK)
 		goto out;
 	snprintf(path, sizeof(path), "%s/%s", c->dir, TR_CUSTODY_LOG);
-	if (opts->resume && stat(path, &st) == 0 &&
+	if (opts->resume && lstat(path, &st) == 0 &&
 	    (rc = resume_point(c, &from)) != TR_OK)
 		goto out;
 	if (c->examiner == NULL)

@@ -35,53 +35,98 @@ sha256_hex(const void *buf, size_t len, char out[TR_HASH_HEX_MAX])
 	tr_hash_free(h);
 }
 
-/* Read a whole file into a NUL-terminated buffer; caller frees. */
-static int
-slurp(const char *path, char **out, size_t *len, tr_error *err)
-{
-	FILE *fp;
-	char *buf = NULL, *nbuf;
-	size_t n = 0, cap = 0, got;
-
-	*out = NULL;
-	if ((fp = fopen(path, "rb")) == NULL)
-		return tri_error_errno(err, errno == ENOENT ? TR_ENOTFOUND :
-		    TR_EIO, errno, "cannot open '%s'", path);
-	for (;;) {
-		if (cap - n < 65536) {
-			cap = cap == 0 ? 65536 + 1 : cap * 2;
-			if ((nbuf = realloc(buf, cap)) == NULL) {
-				free(buf);
-				fclose(fp);
-				return tri_error_set(err, TR_ENOMEM,
-				    "out of memory");
-			}
-			buf = nbuf;
-		}
-		got = fread(buf + n, 1, cap - n - 1, fp);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		free(buf);
-		fclose(fp);
-		return tri_error_errno(err, TR_EIO, EIO, "cannot read '%s'",
-		    path);
-	}
-	fclose(fp);
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return TR_OK;
-}
-
 static const char *
 kind_of(mode_t m)
 {
 	return S_ISLNK(m) ? "a symbolic link" : S_ISDIR(m) ? "a folder" :
 	    S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" :
 	    S_ISCHR(m) || S_ISBLK(m) ? "a device" : "a special file";
+}
+
+/*
+ * Open the custody log at path (flags: O_RDONLY, or O_RDWR | O_APPEND |
+ * O_CREAT), never through a symbolic link planted in its place, and only
+ * when it is a regular file: O_NONBLOCK keeps a FIFO from hanging the open.
+ */
+static int
+open_log(const char *path, int flags, int *fdp, tr_error *err)
+{
+	struct stat st;
+	int fd;
+
+	*fdp = -1;
+	if ((fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+	    0644)) == -1) {
+		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			return tri_error_set(err, TR_EFORMAT, "'%s' is a "
+			    "symbolic link, not a regular file", path);
+		return tri_error_errno(err, errno == ENOENT &&
+		    (flags & O_CREAT) == 0 ? TR_ENOTFOUND : TR_EIO, errno,
+		    "cannot open '%s'", path);
+	}
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return tri_error_errno(err, TR_EIO, errno, "cannot stat '%s'",
+		    path);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return tri_error_set(err, TR_EFORMAT, "'%s' is %s, not a "
+		    "regular file", path, kind_of(st.st_mode));
+	}
+	*fdp = fd;
+	return TR_OK;
+}
+
+/* Read all of fd (path, for messages) into a NUL-terminated buffer. */
+static int
+slurp_fd(int fd, const char *path, char **out, size_t *len, tr_error *err)
+{
+	char *buf = NULL, *nbuf;
+	size_t n = 0, cap = 0;
+	ssize_t got;
+
+	*out = NULL;
+	for (;;) {
+		if (cap - n < 65536) {
+			cap = cap == 0 ? 65536 + 1 : cap * 2;
+			if ((nbuf = realloc(buf, cap)) == NULL) {
+				free(buf);
+				return tri_error_set(err, TR_ENOMEM,
+				    "out of memory");
+			}
+			buf = nbuf;
+		}
+		got = read(fd, buf + n, cap - n - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			free(buf);
+			return tri_error_errno(err, TR_EIO, errno,
+			    "cannot read '%s'", path);
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return TR_OK;
+}
+
+/* Read the whole log at path; caller frees. */
+static int
+slurp(const char *path, char **out, size_t *len, tr_error *err)
+{
+	int fd, rc;
+
+	*out = NULL;
+	if ((rc = open_log(path, O_RDONLY, &fd, err)) != TR_OK)
+		return rc;
+	rc = slurp_fd(fd, path, out, len, err);
+	close(fd);
+	return rc;
 }
 
 int
@@ -178,12 +223,11 @@ tr_custody_append(const char *case_dir, const tr_rec *entry,
 		    "custody entry is not an object");
 	snprintf(path, sizeof(path), "%s/%s", case_dir, TR_CUSTODY_LOG);
 	prev[0] = '\0';
-	rc = slurp(path, &buf, &len, err);
-	if (rc == TR_ENOTFOUND) {
-		len = 0;
-	} else if (rc != TR_OK) {
-		return rc;
-	} else if (len > 0) {
+	/* One open for reading the chain and appending: nothing to swap. */
+	if ((rc = open_log(path, O_RDWR | O_APPEND | O_CREAT, &fd, err)) !=
+	    TR_OK || (rc = slurp_fd(fd, path, &buf, &len, err)) != TR_OK)
+		goto out;
+	if (len > 0) {
 		if (buf[len - 1] != '\n') {
 			rc = tri_error_set(err, TR_EFORMAT,
 			    "'%s': last line is unfinished", path);
@@ -223,9 +267,7 @@ tr_custody_append(const char *case_dir, const tr_rec *entry,
 	if (head != NULL)
 		sha256_hex(line, n, head);
 	line[n] = '\n';
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0644)) == -1 || write(fd, line, n + 1) != (ssize_t)(n + 1) ||
-	    fsync(fd) != 0) {
+	if (write(fd, line, n + 1) != (ssize_t)(n + 1) || fsync(fd) != 0) {
 		rc = tri_error_errno(err, TR_EIO, errno, "cannot write '%s'",
 		    path);
 		goto out;

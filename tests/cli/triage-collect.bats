@@ -425,6 +425,38 @@ exit 0'
 	[[ "$stderr" == *"invalid step timeout '0'"* ]]
 }
 
+@test "a symbolic link planted at CASE/custody.jsonl is refused, and nothing is written through it" {
+	local d c
+	d=$(scratch)
+	# A link that does not resolve yet: following it would create the file.
+	mkdir "$d/c"
+	ln -s "$d/elsewhere.jsonl" "$d/c/custody.jsonl"
+	run -2 --separate-stderr triage-collect -r -o "$d/c" "$DATA/ext4.img"
+	[[ "$stderr" == *"'$d/c/custody.jsonl' is a symbolic link, not a regular file"* ]]
+	[ ! -e "$d/elsewhere.jsonl" ]
+	# Swapped in by a step while the collection runs: the next entry is
+	# refused and the collection stops; the file linked to is unchanged.
+	mkdir "$d/live"
+	stub_tools "$d/bin"
+	printf '#!/bin/sh\n[ "$1" = --version ] && exit 0\nmv %s %s && ln -s %s %s && cp %s %s\n' \
+		"'$d/l/custody.jsonl'" "'$d/real.jsonl'" "'$d/real.jsonl'" \
+		"'$d/l/custody.jsonl'" "'$d/real.jsonl'" "'$d/before.jsonl'" > "$d/bin/triage-walk"
+	run -2 --separate-stderr "$d/bin/triage-collect" -q -o "$d/l" "$d/live"
+	[[ "$stderr" == *"'$d/l/custody.jsonl' is a symbolic link, not a regular file"* ]]
+	[ -L "$d/l/custody.jsonl" ]
+	cmp "$d/real.jsonl" "$d/before.jsonl"
+	[ "$(jq -r .step "$d/real.jsonl" | tr '\n' ' ')" = "hash info " ]
+	# Neither resume nor verify reads through it.
+	run -2 --separate-stderr "$d/bin/triage-collect" -q -r -o "$d/l" "$d/live"
+	[[ "$stderr" == *"'$d/l/custody.jsonl' is a symbolic link, not a regular file"* ]]
+	cmp "$d/real.jsonl" "$d/before.jsonl"
+	c=$(case_copy)
+	mv "$c/custody.jsonl" "$d/case0.jsonl"
+	ln -s "$d/case0.jsonl" "$c/custody.jsonl"
+	run -2 --separate-stderr triage-verify --case "$c"
+	[[ "$stderr" == *"'$c/custody.jsonl' is a symbolic link, not a regular file"* ]]
+}
+
 @test "ext4.img: a bare Linux filesystem; gpt.img: no system, no hit" {
 	local d
 	d=$(scratch)

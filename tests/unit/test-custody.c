@@ -331,6 +331,61 @@ test_custody_not_regular(void)
 	remove_case(dir);
 }
 
+/*
+ * A symbolic link planted at CASE/custody.jsonl is never followed: not to
+ * append (nothing written or created through it), not to verify; nor is a
+ * FIFO opened (it would hang) or anything but a regular file.
+ */
+static void
+test_custody_log_not_regular(void)
+{
+	char dir[64], path[512], copy[512], gone[512], before[16384];
+	tr_error err;
+	tr_rec *e;
+	size_t n;
+
+	make_case(dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, TR_CUSTODY_LOG);
+	snprintf(copy, sizeof(copy), "%s.log", dir);
+	snprintf(gone, sizeof(gone), "%s.gone", dir);
+	CHECK(rename(path, copy) == 0);
+	snprintf(before, sizeof(before), "%s", read_all(copy));
+	CHECK(symlink(copy, path) == 0);
+	CHECK((e = tr_rec_new_object()) != NULL);
+	CHECK_STATUS(tr_rec_set_str(e, "step", "four"), TR_OK);
+	CHECK_STATUS(tr_custody_append(dir, e, NULL, &err), TR_EFORMAT);
+	CHECK_CONTAINS(err.msg, dir);
+	CHECK_CONTAINS(err.msg, "/custody.jsonl' is a symbolic link, not a "
+	    "regular file");
+	CHECK_STR(read_all(copy), before);
+	CHECK_STATUS(tr_custody_verify(dir, NULL, NULL, &n, NULL, NULL, &err),
+	    TR_EFORMAT);
+	CHECK_CONTAINS(err.msg, "custody.jsonl' is a symbolic link");
+
+	/* A link to nowhere: following it would create the file. */
+	CHECK(unlink(path) == 0);
+	CHECK(symlink(gone, path) == 0);
+	CHECK_STATUS(tr_custody_append(dir, e, NULL, &err), TR_EFORMAT);
+	CHECK_CONTAINS(err.msg, "is a symbolic link");
+	CHECK(access(gone, F_OK) != 0);
+
+	CHECK(unlink(path) == 0);
+	CHECK(mkfifo(path, 0644) == 0);
+	CHECK_STATUS(tr_custody_append(dir, e, NULL, &err), TR_EFORMAT);
+	CHECK_CONTAINS(err.msg, "custody.jsonl' is a FIFO, not a regular file");
+	CHECK_STATUS(tr_custody_verify(dir, NULL, NULL, &n, NULL, NULL, &err),
+	    TR_EFORMAT);
+	CHECK_CONTAINS(err.msg, "is a FIFO");
+
+	/* The log back in place appends as before. */
+	CHECK(unlink(path) == 0);
+	CHECK(rename(copy, path) == 0);
+	CHECK_STATUS(tr_custody_append(dir, e, NULL, &err), TR_OK);
+	tr_rec_free(e);
+	CHECK(verify(dir) == 0);
+	remove_case(dir);
+}
+
 /* Bytes after a NUL inside an entry are part of the chain too. */
 static void
 test_custody_nul_in_entry(void)
@@ -367,5 +422,6 @@ main(void)
 	test_custody_errors();
 	test_custody_nul_in_entry();
 	test_custody_not_regular();
+	test_custody_log_not_regular();
 	return 0;
 }

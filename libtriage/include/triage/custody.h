@@ -35,11 +35,14 @@ extern "C" {
  * their order}: seq counts entries from 1 and prev is the SHA-256 (hex) of
  * the exact bytes of the previous line without its newline (left out on the
  * first entry).  Keys "record", "seq" and "prev" of entry are ignored.  The
- * line goes out in one write(2) followed by fsync(2).  When head is not NULL
- * it receives the SHA-256 of the new line, the new head of the chain.
- * Errors: TR_EIO (cannot read or write the log), TR_EFORMAT (the log's last
- * line is unfinished or not an entry), TR_EINVAL (entry is not an object),
- * TR_ENOMEM.  Not thread-safe; one writer per case folder.
+ * log is opened once, with O_NOFOLLOW, to read the chain and append to it;
+ * the line goes out in one write(2) followed by fsync(2).  When head is not
+ * NULL it receives the SHA-256 of the new line, the new head of the chain.
+ * Errors: TR_EIO (cannot read or write the log), TR_EFORMAT (the log is a
+ * symbolic link, "'CASE/custody.jsonl' is a symbolic link, not a regular
+ * file", which is never followed nor written through, or a FIFO or other
+ * special file; its last line is unfinished), TR_EINVAL (entry is not an
+ * object), TR_ENOMEM.  Not thread-safe; one writer per case folder.
  */
 TR_API int tr_custody_append(const char *case_dir, const tr_rec *entry,
     char head[TR_HASH_HEX_MAX], tr_error *err);
@@ -85,10 +88,12 @@ typedef void (*tr_custody_problem_fn)(void *arg, const char *msg);
  * Each problem goes to fn (when not NULL) and is counted in *problems.
  * *entries gets the number of entries and head the SHA-256 of the last line
  * (either may be NULL).  Returns TR_OK once the check ran, whatever it
- * found; TR_ENOTFOUND when there is no log, TR_EIO when it cannot be read,
- * TR_ENOMEM.  Removing the last entries of a log keeps its chain valid and
- * is not a problem here (an unfinished collection looks the same):
- * tr_custody_verify_record() also requires the seal and checks the head.
+ * found; TR_ENOTFOUND when there is no log, TR_EFORMAT when it is a
+ * symbolic link (never followed) or not a regular file, TR_EIO when it
+ * cannot be read, TR_ENOMEM.  Removing the last entries of a log keeps its
+ * chain valid and is not a problem here (an unfinished collection looks the
+ * same): tr_custody_verify_record() also requires the seal and checks the
+ * head.
  */
 TR_API int tr_custody_verify(const char *case_dir, tr_custody_problem_fn fn,
     void *arg, size_t *problems, size_t *entries, char head[TR_HASH_HEX_MAX],
