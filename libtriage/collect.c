@@ -77,7 +77,25 @@ struct run {
 	int	code;			/* exit code, -1 when killed */
 	int	sig;
 	int	timed_out;		/* killed by us: 1 SIGTERM, 2 SIGKILL */
+	int	interrupted;		/* the signal we got meanwhile, or 0 */
 	char	tail[TAIL_MAX + 1];
+};
+
+/*
+ * The signals that stop triage-collect while a step runs.  The step is in a
+ * process group of its own, out of reach of the terminal's ^C, so they are
+ * caught, the group is stopped and reaped, and only then is the signal
+ * handed back to what the caller had set up.  A handler can only reach a
+ * global.
+ */
+static const int stop_sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
+#define NSTOP_SIGS	(sizeof(stop_sigs) / sizeof(stop_sigs[0]))
+static volatile sig_atomic_t got_sig, nsigs;
+
+struct sigstate {
+	struct sigaction old[NSTOP_SIGS];
+	int		caught[NSTOP_SIGS];	/* not ignored by the caller */
+	sigset_t	mask;			/* the caller's */
 };
 
 static void
@@ -230,33 +248,111 @@ read_pipes(struct pollfd pfd[2], int all, struct run *r, size_t *tl,
 	}
 }
 
-/* Past the deadline: SIGTERM, then after KILL_GRACE seconds SIGKILL. */
 static void
-kill_late(pid_t pid, struct run *r, int64_t *deadline)
+on_stop_sig(int sig)
 {
-	if (*deadline == 0 || now_ms() < *deadline)
-		return;
-	r->timed_out++;
-	kill(pid, r->timed_out == 1 ? SIGTERM : SIGKILL);
-	*deadline = r->timed_out == 1 ? now_ms() + KILL_GRACE * 1000 : 0;
+	if (got_sig == 0)
+		got_sig = sig;
+	if (nsigs < 2)
+		nsigs++;
 }
 
 /*
- * Run argv with stdout to the file out (or /dev/null) and stderr into
- * r->tail (its last TAIL_MAX bytes).  When capture is not NULL, stdout goes
- * there instead (up to len - 1 bytes).  Both pipes are read as data comes,
- * so a child filling one while we wait on the other cannot deadlock.  After
- * timeout seconds (0: none) the child gets SIGTERM, KILL_GRACE seconds
- * later SIGKILL.
+ * Catch the stop signals the caller does not ignore, and block them: they
+ * are taken only inside ppoll(), so none is missed between a check and the
+ * wait.  A background job of a shell ignores SIGINT; so do we then.
+ */
+static void
+catch_stop_sigs(struct sigstate *ss)
+{
+	struct sigaction sa;
+	sigset_t block;
+	size_t i;
+
+	got_sig = nsigs = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_sig;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	for (i = 0; i < NSTOP_SIGS; i++) {
+		ss->caught[i] = sigaction(stop_sigs[i], NULL,
+		    &ss->old[i]) == 0 && ss->old[i].sa_handler != SIG_IGN;
+		if (ss->caught[i]) {
+			sigaddset(&block, stop_sigs[i]);
+			sigaction(stop_sigs[i], &sa, NULL);
+		}
+	}
+	sigprocmask(SIG_BLOCK, &block, &ss->mask);
+}
+
+/* Undo catch_stop_sigs(); in a child, before exec. */
+static void
+restore_stop_sigs(const struct sigstate *ss)
+{
+	size_t i;
+
+	for (i = 0; i < NSTOP_SIGS; i++)
+		if (ss->caught[i])
+			sigaction(stop_sigs[i], &ss->old[i], NULL);
+	sigprocmask(SIG_SETMASK, &ss->mask, NULL);
+}
+
+/*
+ * Stop the step's process group (the step and whatever it started): past
+ * the deadline, or on a stop signal, SIGTERM, then SIGKILL KILL_GRACE
+ * seconds later or at a second stop signal.  *kill_at is when SIGKILL is
+ * due, 0 when not yet.
+ */
+static void
+stop_group(pid_t pgid, struct run *r, int64_t *deadline, int64_t *kill_at)
+{
+	int64_t now = now_ms();
+	int term = 0;
+
+	if (*deadline > 0 && now >= *deadline) {
+		*deadline = 0;
+		r->timed_out = 1;
+		term = 1;
+	}
+	if (got_sig != 0 && r->interrupted == 0) {
+		r->interrupted = got_sig;
+		term = 1;
+	}
+	if (term && *kill_at == 0) {
+		kill(-pgid, SIGTERM);
+		*kill_at = now + KILL_GRACE * 1000;
+	}
+	if (*kill_at > 0 && (now >= *kill_at || nsigs > 1)) {
+		kill(-pgid, SIGKILL);
+		*kill_at = -1;
+		if (r->timed_out)
+			r->timed_out = 2;
+	}
+}
+
+/*
+ * Run argv with stdout to the file out (or /dev/null), stdin from /dev/null
+ * and stderr into r->tail (its last TAIL_MAX bytes).  When capture is not
+ * NULL, stdout goes there instead (up to len - 1 bytes).  Both pipes are
+ * read as data comes, so a child filling one while we wait on the other
+ * cannot deadlock.  The child leads a process group of its own; after
+ * timeout seconds (0: none), or when a stop signal arrives, the whole group
+ * gets SIGTERM, KILL_GRACE seconds later SIGKILL.  When the child has
+ * ended, what it left running in its group is killed before it is reaped
+ * (so the group id cannot have been reused).  A stop signal caught is then
+ * raised again (r->interrupted) once the caller's handling is back.
  */
 static int
 run_tool(const char *path, char *const argv[], const char *out,
     struct run *r, char *capture, size_t len, unsigned timeout)
 {
-	int errp[2], outp[2] = { -1, -1 }, fd, st, ms;
-	int64_t deadline = 0, left;
+	int errp[2], outp[2] = { -1, -1 }, fd, in, st, ms, rc = -1, saved;
+	int64_t deadline = 0, kill_at = 0, now;
+	struct sigstate ss;
 	struct pollfd pfd[2];
+	struct timespec ts;
 	size_t tl = 0, cl = 0;
+	siginfo_t si;
 	pid_t pid, w;
 
 	memset(r, 0, sizeof(*r));
@@ -267,22 +363,31 @@ run_tool(const char *path, char *const argv[], const char *out,
 		close(errp[1]);
 		return -1;
 	}
+	catch_stop_sigs(&ss);
 	if ((pid = fork()) == -1) {
+		saved = errno;
+		restore_stop_sigs(&ss);
 		close(errp[0]);
 		close(errp[1]);
 		if (outp[0] != -1) {
 			close(outp[0]);
 			close(outp[1]);
 		}
+		errno = saved;
 		return -1;
 	}
 	if (pid == 0) {
+		setpgid(0, 0);
+		restore_stop_sigs(&ss);
 		if (capture != NULL)
 			fd = outp[1];
 		else
 			fd = open(out != NULL ? out : "/dev/null",
 			    O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd == -1 || dup2(fd, 1) == -1 || dup2(errp[1], 2) == -1)
+		/* A step in a background group must never read the tty. */
+		in = open("/dev/null", O_RDONLY);
+		if (fd == -1 || in == -1 || dup2(in, 0) == -1 ||
+		    dup2(fd, 1) == -1 || dup2(errp[1], 2) == -1)
 			_exit(127);
 		close(errp[0]);
 		if (outp[0] != -1)
@@ -295,6 +400,8 @@ run_tool(const char *path, char *const argv[], const char *out,
 		    strerror(errno));
 		_exit(127);
 	}
+	/* Also here: kill(-pid) must not find no group, nor another one. */
+	setpgid(pid, pid);
 	close(errp[1]);
 	pfd[0].fd = errp[0];
 	pfd[1].fd = -1;
@@ -310,36 +417,36 @@ run_tool(const char *path, char *const argv[], const char *out,
 		deadline = now_ms() + (int64_t)timeout * 1000;
 	/*
 	 * Wake up now and then to see whether the child is gone: a grandchild
-	 * may hold its pipes open, and is not waited for.
+	 * may hold its pipes open.  WNOWAIT leaves it a zombie, which keeps
+	 * its pid, and so its group's id, from being reused until reaped.
 	 */
 	for (;;) {
-		if ((w = waitpid(pid, &st, WNOHANG)) == pid) {
-			read_pipes(pfd, 1, r, &tl, capture, &cl, len);
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG |
+		    WNOWAIT) != 0) {
+			if (errno != EINTR)
+				goto out;
+		} else if (si.si_pid == pid) {
 			break;
 		}
-		if (w == -1 && errno != EINTR) {
-			read_pipes(pfd, 1, r, &tl, capture, &cl, len);
-			return -1;
-		}
-		if (pfd[0].fd < 0 && pfd[1].fd < 0 && deadline == 0) {
-			while ((w = waitpid(pid, &st, 0)) == -1 &&
-			    errno == EINTR)
-				;
-			if (w == -1)
-				return -1;
-			break;
-		}
-		kill_late(pid, r, &deadline);
+		stop_group(pid, r, &deadline, &kill_at);
 		ms = pfd[0].fd < 0 && pfd[1].fd < 0 ? 20 : 200;
-		if (deadline > 0 && (left = deadline - now_ms()) < ms)
-			ms = left < 0 ? 0 : (int)left;
-		if (poll(pfd, 2, ms) > 0)
+		now = now_ms();
+		if (deadline > 0 && deadline - now < ms)
+			ms = deadline < now ? 0 : (int)(deadline - now);
+		if (kill_at > 0 && kill_at - now < ms)
+			ms = kill_at < now ? 0 : (int)(kill_at - now);
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (long)(ms % 1000) * 1000000;
+		if (ppoll(pfd, 2, &ts, &ss.mask) > 0)
 			read_pipes(pfd, 0, r, &tl, capture, &cl, len);
 	}
-	if (pfd[0].fd >= 0)
-		close(pfd[0].fd);
-	if (pfd[1].fd >= 0)
-		close(pfd[1].fd);
+	kill(-pid, SIGKILL);
+	while ((w = waitpid(pid, &st, 0)) == -1 && errno == EINTR)
+		;
+	read_pipes(pfd, 1, r, &tl, capture, &cl, len);
+	if (w != pid)
+		goto out;
 	r->tail[tl] = '\0';
 	if (capture != NULL)
 		capture[cl] = '\0';
@@ -349,7 +456,21 @@ run_tool(const char *path, char *const argv[], const char *out,
 		r->code = -1;
 		r->sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 	}
-	return 0;
+	rc = 0;
+out:
+	saved = errno;
+	if (pfd[0].fd >= 0)
+		close(pfd[0].fd);
+	if (pfd[1].fd >= 0)
+		close(pfd[1].fd);
+	restore_stop_sigs(&ss);
+	/* Taken now by the caller's handler, or the default: we end here. */
+	if (got_sig != 0) {
+		r->interrupted = got_sig;
+		raise(got_sig);
+	}
+	errno = saved;
+	return rc;
 }
 
 /* "triage-walk (triage) 0.1.0\nlibtsk 4.12.0\n..." as an object. */
@@ -491,6 +612,25 @@ new_entry(struct collect *c, const struct step *s, const char *path,
 	return e;
 }
 
+/*
+ * A stop signal came while a step ran and the caller's handler returned:
+ * the step was stopped and gets no entry, and the collection ends unsealed
+ * (as if killed), to go on with resume.
+ */
+static int
+interrupted(struct collect *c, const struct step *s)
+{
+	int sig = got_sig;
+
+	if (sig == 0)
+		return 0;
+	c->rc = tri_error_set(c->err, TR_EIO, "collection interrupted by %s "
+	    "during step %s: its processes were stopped; go on with "
+	    "--resume", sig == SIGHUP ? "SIGHUP" : sig == SIGINT ? "SIGINT" :
+	    sig == SIGQUIT ? "SIGQUIT" : "SIGTERM", s->name);
+	return 1;
+}
+
 static int
 append(struct collect *c, tr_rec *e)
 {
@@ -556,6 +696,10 @@ run_step(struct collect *c, enum step_id id, char *argv[])
 		return;
 	tr_rec_set_rec(e, "versions", versions_of(path, s->tool,
 	    c->timeout));
+	if (interrupted(c, s)) {
+		tr_rec_free(e);
+		return;
+	}
 	clear_outputs(c, s, e);
 	if (s->out != NULL)
 		snprintf(out, sizeof(out), "%s/%s", c->dir, s->out);
@@ -582,6 +726,10 @@ run_step(struct collect *c, enum step_id id, char *argv[])
 		r.code = 127;
 		snprintf(r.tail, sizeof(r.tail), "cannot run '%.1024s': %s", path,
 		    strerror(errno));
+	}
+	if (interrupted(c, s)) {
+		tr_rec_free(e);
+		return;
 	}
 	now_utc(t);
 	tr_rec_set_str(e, "finished", t);
@@ -1002,6 +1150,7 @@ tr_collect_run(const tr_collect_opts *opts, tr_collect_result *res,
 	c->msg = opts->msg;
 	c->msg_arg = opts->msg_arg;
 	c->err = err;
+	got_sig = 0;
 	if (stat(c->source, &st) != 0) {
 		rc = tri_error_set(err, errno == ENOENT ? TR_ENOTFOUND : TR_EIO,
 		    "cannot open '%s': %s", c->source, strerror(errno));

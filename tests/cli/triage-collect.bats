@@ -128,6 +128,31 @@ hang_tool() {
 	chmod +x "$tool"
 }
 
+# Wait up to 60 s for file $1 to exist (a step started in the background).
+wait_file() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		[ -s "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "no $1 after 60 s" >&2
+	return 1
+}
+
+# Wait up to 30 s until process $1 (whose command line holds $2) is gone.  A
+# killed process stays a zombie until its new parent reaps it, and kill -0
+# still finds a zombie: that counts as gone, as does a pid now reused.
+wait_gone() {
+	local pid=$1 what=$2 i st
+	for ((i = 0; i < 300; i++)); do
+		st=$(ps -o stat=,args= -p "$pid" 2>/dev/null) || return 0
+		[[ "$st" != Z* && "$st" == *"$what"* ]] || return 0
+		sleep 0.1
+	done
+	echo "process $pid ($what) still running: $st" >&2
+	return 1
+}
+
 @test "--help prints the man page synopsis and exits 0" {
 	assert_help_matches_man triage-collect
 }
@@ -423,6 +448,55 @@ exit 0'
 	run -0 --separate-stderr triage-verify --case "$d/c"
 	run -2 --separate-stderr triage-collect --step-timeout 0 -o "$d/x" "$DATA/ext4.img"
 	[[ "$stderr" == *"invalid step timeout '0'"* ]]
+}
+
+@test "--step-timeout kills the step's whole process group: nothing it started survives" {
+	local d
+	d=$(scratch)
+	mkdir "$d/live"
+	stub_tools "$d/bin"
+	hang_tool "$d/bin/triage-walk" "$d"
+	run -2 --separate-stderr timeout 300 "$d/bin/triage-collect" -q --step-timeout 5 -o "$d/c" "$d/live"
+	[[ "$stderr" == *"[walk] failed: timed out after 5 s"* ]]
+	[ -s "$d/grandchild.pid" ] && [ -s "$d/leader.pid" ]
+	wait_gone "$(cat "$d/grandchild.pid")" "sleep 1000"
+	wait_gone "$(cat "$d/leader.pid")" triage-walk
+	jq_all 'select(.step == "walk") | .status == "failed" and .signal == 15' "$d/c/custody.jsonl"
+}
+
+@test "SIGTERM or SIGINT to triage-collect during a step: the step's process group is killed and reaped first" {
+	local d sig pid st
+	need_cmd ps
+	env --default-signal=INT true 2>/dev/null || skip "env has no --default-signal"
+	for sig in TERM INT; do
+		d=$(scratch)
+		mkdir "$d/live"
+		stub_tools "$d/bin"
+		hang_tool "$d/bin/triage-scan" "$d"
+		# A background job of a non-interactive shell ignores SIGINT:
+		# give it the default back, as a terminal's foreground job has.
+		env --default-signal=INT "$d/bin/triage-collect" -q -o "$d/c" "$d/live" \
+			</dev/null >"$d/out" 2>"$d/err" 3>&- &
+		pid=$!
+		echo "$pid" >> "$BATS_TEST_TMPDIR/pids"
+		wait_file "$d/grandchild.pid"
+		kill -s "$sig" "$pid"
+		st=0
+		wait "$pid" || st=$?
+		# Killed by the signal itself once the step is gone (128 + n).
+		[ "$st" -eq "$((128 + $(kill -l "$sig")))" ] || { echo "$sig: exit $st" >&2; cat "$d/err" >&2; false; }
+		wait_gone "$(cat "$d/grandchild.pid")" "sleep 1000"
+		wait_gone "$(cat "$d/leader.pid")" triage-scan
+		# The interrupted step has no entry and there is no seal: --resume
+		# runs it again and replaces what it left.
+		run -0 jq -r .step "$d/c/custody.jsonl"
+		[ "$output" = "$(printf 'hash\ninfo\nwalk\nextract')" ]
+		[ -e "$d/c/hits.jsonl" ]
+		stub_tools "$d/bin"
+		run -0 --separate-stderr "$d/bin/triage-collect" -q -r -o "$d/c" "$d/live"
+		jq_all 'select(.step == "scan") | .status == "ok" and (.removed | index("hits.jsonl"))' "$d/c/custody.jsonl"
+		run -0 --separate-stderr triage-verify --case "$d/c"
+	done
 }
 
 @test "a symbolic link planted at CASE/custody.jsonl is refused, and nothing is written through it" {

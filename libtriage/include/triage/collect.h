@@ -51,8 +51,9 @@ typedef struct tr_collect_opts {
 	int		acquire;	/* also image source to CASE/image.E01
 					   and analyse the image */
 	int		resume;		/* go on after the last completed step */
-	unsigned	step_timeout;	/* seconds, 0 none: SIGTERM, then
-					   SIGKILL 10 s later */
+	unsigned	step_timeout;	/* seconds, 0 none: SIGTERM to the
+					   step's process group, SIGKILL
+					   10 s later */
 	tr_collect_msg_fn msg;		/* may be NULL */
 	void		*msg_arg;
 } tr_collect_opts;
@@ -83,7 +84,21 @@ typedef struct tr_collect_result {
  * (CASE not empty without resume, CASE inside a folder source, a resumed
  * log of another source or that does not check out, its problems reported
  * through opts->msg first), TR_EIO (cannot create CASE or write the log),
- * TR_EFORMAT, TR_ENOMEM.  Forks and waits for children; not thread-safe.
+ * TR_EFORMAT, TR_ENOMEM.
+ *
+ * Each step runs in a process group of its own, with stdin from /dev/null;
+ * a timeout stops the whole group, and when the step's program ends,
+ * whatever it left running in its group is killed, so that nothing goes on
+ * writing in CASE after its outputs were hashed.  While a step runs,
+ * SIGHUP, SIGINT, SIGQUIT and SIGTERM (those not ignored) are caught: the
+ * step's group gets SIGTERM, SIGKILL 10 s later or at a second signal, it
+ * is reaped, the caller's handling of the signal is put back and the signal
+ * raised again.  By default that ends the process, with no entry for the
+ * step and no seal (resume goes on from it); if a handler of the caller
+ * returns, the collection stops with TR_EIO ("collection interrupted by
+ * SIGINT during step scan...").  Forks, waits for its children and changes
+ * signal actions and the signal mask for the time of a step; not
+ * thread-safe.
  */
 TR_API int tr_collect_run(const tr_collect_opts *opts, tr_collect_result *res,
     tr_error *err);
