@@ -286,7 +286,8 @@ EOF2
 EOF2
 	# Every output is a regular file under OUT whose bytes equal icat's.
 	jq -r '[.inode, .output, .sha256] | @tsv' "$out/manifest.jsonl" | while IFS=$'\t' read -r ino rel sha; do
-		[ -f "$out/$rel" ] && [ ! -L "$out/$rel" ]
+		[ -f "$out/$rel" ]
+		[ ! -L "$out/$rel" ]
 		[ "$sha" = "$(icat_sha "$HOSTILE" 0 "$ino")" ]
 	done
 	# Reversible: percent-decoding the output name gives the original name.

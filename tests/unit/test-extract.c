@@ -104,7 +104,7 @@ test_extract_safename(void)
 static void
 test_extract_open_refuses(void)
 {
-	char tmpl[] = "/tmp/test-extract.XXXXXX", path[512];
+	char tmpl[] = "/tmp/test-extract.XXXXXX", path[512], target[512];
 	tr_extract *x = NULL;
 	tr_error err;
 	int fd;
@@ -136,12 +136,13 @@ test_extract_open_refuses(void)
 	/* A planted manifest symlink is not followed, even with force. */
 	snprintf(path, sizeof(path), "%s/planted", tmpl);
 	CHECK(mkdir(path, 0755) == 0);
+	snprintf(target, sizeof(target), "%s/should-not-exist", tmpl);
 	snprintf(path, sizeof(path), "%s/planted/manifest.jsonl", tmpl);
-	CHECK(symlink("/tmp/should-not-exist-triage", path) == 0);
+	CHECK(symlink(target, path) == 0);
 	snprintf(path, sizeof(path), "%s/planted", tmpl);
 	CHECK_STATUS(tr_extract_open(&x, path, TR_EXTRACT_FORCE, &err),
 	    TR_EIO);
-	CHECK(access("/tmp/should-not-exist-triage", F_OK) != 0);
+	CHECK(access(target, F_OK) != 0);
 	fd = open(tmpl, O_RDONLY);
 	CHECK(fd >= 0);
 	close(fd);
