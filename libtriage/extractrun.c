@@ -319,7 +319,8 @@ run_source(run *r, const char *path)
 		problem(r, "%s", err.msg);
 		return -1;
 	}
-	if (tr_source_layout(src, &l, o->warn, o->warn_arg, &err) != TR_OK) {
+	/* Warnings about the layout come once, from tr_source_each_fs. */
+	if (tr_source_layout(src, &l, NULL, NULL, &err) != TR_OK) {
 		problem(r, "%s", err.msg);
 		tr_source_close(src);
 		return -1;

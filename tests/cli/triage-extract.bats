@@ -372,6 +372,13 @@ EOF2
 	assert_jsonl "$output"
 }
 
+@test "no filesystem at all: exit 2, each problem said once" {
+	run -2 --separate-stderr triage-extract -p '**' -o "$(scratch)/o" "$DATA/random.bin"
+	[ -z "$output" ]
+	[ "$(grep -c "random.bin': no partition table and no filesystem found" <<<"$stderr")" = 1 ]
+	[ "$(grep -c "no filesystem found in '$DATA/random.bin'" <<<"$stderr")" = 1 ]
+}
+
 @test "oracle: every allocated regular file of the committed fixtures equals icat" {
 	need_cmd icat fls
 	for img in ext4.img fat32.img mbr.img gpt.img sample.img hostile.img mbr.E01; do
