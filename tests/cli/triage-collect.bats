@@ -458,7 +458,8 @@ exit 0'
 	hang_tool "$d/bin/triage-walk" "$d"
 	run -2 --separate-stderr timeout 300 "$d/bin/triage-collect" -q --step-timeout 5 -o "$d/c" "$d/live"
 	[[ "$stderr" == *"[walk] failed: timed out after 5 s"* ]]
-	[ -s "$d/grandchild.pid" ] && [ -s "$d/leader.pid" ]
+	[ -s "$d/grandchild.pid" ]
+	[ -s "$d/leader.pid" ]
 	wait_gone "$(cat "$d/grandchild.pid")" "sleep 1000"
 	wait_gone "$(cat "$d/leader.pid")" triage-walk
 	jq_all 'select(.step == "walk") | .status == "failed" and .signal == 15' "$d/c/custody.jsonl"
@@ -542,7 +543,9 @@ exit 0'
 	run -0 --separate-stderr triage-collect -o "$d/g" "$DATA/gpt.img"
 	jq_all 'select(.step == "extract") | .status == "skipped" and (.note | contains("no Linux"))' "$d/g/custody.jsonl"
 	jq_all 'select(.step == "scan") | .status == "none" and .exit == 1' "$d/g/custody.jsonl"
-	[ -s "$d/g/files.jsonl" ] && [ -s "$d/g/timeline.jsonl" ] && [ -s "$d/g/report.html" ]
+	[ -s "$d/g/files.jsonl" ]
+	[ -s "$d/g/timeline.jsonl" ]
+	[ -s "$d/g/report.html" ]
 	grep -q 'No YARA rule matched' "$d/g/report.html"
 	run -0 --separate-stderr triage-verify --case "$d/g"
 }
