@@ -40,3 +40,16 @@ load helpers
 	run -0 sha256sum --quiet -c SHA256SUMS
 	run -0 sha256sum --quiet -c SHA256SUMS.artifacts
 }
+
+@test "the fixture scripts rebuild every committed image byte for byte" {
+	need_shared
+	local cmd
+	for cmd in mke2fs debugfs dumpe2fs mkfs.vfat mcopy mmd mdel sfdisk ewfacquire faketime openssl perl; do
+		need_cmd "$cmd"
+	done
+	bash "$DATA/mkfixtures.sh" "$BATS_TEST_TMPDIR/fx" </dev/null
+	bash "$DATA/mkartifacts.sh" "$BATS_TEST_TMPDIR/fx" </dev/null
+	cd "$BATS_TEST_TMPDIR/fx"
+	sha256sum --quiet -c "$DATA/SHA256SUMS"
+	sha256sum --quiet -c "$DATA/SHA256SUMS.artifacts"
+}
