@@ -371,20 +371,6 @@ tri_ewf_add_error(tri_ewf *w, uint64_t offset, uint64_t len, tr_error *err)
 	return TR_OK;
 }
 
-static int
-unhex(const char *hex, uint8_t *out, size_t n)
-{
-	size_t i;
-	unsigned v;
-
-	for (i = 0; i < n; i++) {
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (uint8_t)v;
-	}
-	return 0;
-}
-
 int
 tri_ewf_finish(tri_ewf *w, const char *md5, const char *sha1,
     tr_error *err)
@@ -393,11 +379,12 @@ tri_ewf_finish(tri_ewf *w, const char *md5, const char *sha1,
 	uint8_t d[20];
 	int rc = TR_OK;
 
-	if (md5 != NULL && (unhex(md5, d, 16) != 0 ||
+	if (md5 != NULL && (strlen(md5) != 32 || tri_unhex(md5, 32, d) != 0 ||
 	    libewf_handle_set_md5_hash(w->h, d, 16, &e) != 1))
 		rc = ewf_fail(err, TR_EIO, e, "cannot store the MD5 in '%s'",
 		    w->base);
-	if (rc == TR_OK && sha1 != NULL && (unhex(sha1, d, 20) != 0 ||
+	if (rc == TR_OK && sha1 != NULL && (strlen(sha1) != 40 ||
+	    tri_unhex(sha1, 40, d) != 0 ||
 	    libewf_handle_set_sha1_hash(w->h, d, 20, &e) != 1))
 		rc = ewf_fail(err, TR_EIO, e, "cannot store the SHA-1 in "
 		    "'%s'", w->base);

@@ -362,20 +362,18 @@ find_wanted(run *r, const char *source)
 	return &v[r->nw++];
 }
 
-/* Hex string to bytes in place; -1 when it is not hex. */
+/* Hex string to bytes in place; -1 when it is not hex digits, or decodes
+ * to a NUL byte. */
 static int
 unhex(char *s)
 {
 	size_t i, n = strlen(s);
-	unsigned b;
 
-	if (n % 2 != 0)
+	if (tri_unhex(s, n, (uint8_t *)s) != 0)
 		return -1;
-	for (i = 0; i < n; i += 2) {
-		if (sscanf(s + i, "%2x", &b) != 1 || b == 0)
+	for (i = 0; i < n / 2; i++)
+		if (s[i] == '\0')
 			return -1;
-		s[i / 2] = (char)b;
-	}
 	s[n / 2] = '\0';
 	return 0;
 }

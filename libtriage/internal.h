@@ -50,6 +50,11 @@ struct tri_utc {
 	int	month, day, hour, min, sec;
 };
 void	tri_utc_split(int64_t sec, struct tri_utc *u);
+/* A hex digit's value, or -1. */
+int	tri_hexval(int c);
+/* len hex digits (even, digits only: no sign, space or 0x) to len / 2 bytes;
+ * 0, or -1 when hex is not that. */
+int	tri_unhex(const char *hex, size_t len, uint8_t *out);
 /* RFC 3339 UTC at t->digits; returns its length, 0 when unset or out of
  * years 0000-9999.  tr_time_format() without snprintf. */
 size_t	tri_time_put(const tr_time *t, char buf[TR_TIME_STR_MAX]);

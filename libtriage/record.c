@@ -53,6 +53,35 @@ tri_time(int64_t sec, uint32_t nsec, int digits)
 	return t;
 }
 
+int
+tri_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+tri_unhex(const char *hex, size_t len, uint8_t *out)
+{
+	size_t i;
+	int hi, lo;
+
+	if (len % 2 != 0)
+		return -1;
+	for (i = 0; i < len; i += 2) {
+		if ((hi = tri_hexval((unsigned char)hex[i])) < 0 ||
+		    (lo = tri_hexval((unsigned char)hex[i + 1])) < 0)
+			return -1;
+		out[i / 2] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
 void
 tri_utc_split(int64_t sec, struct tri_utc *u)
 {

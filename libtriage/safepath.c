@@ -65,18 +65,6 @@ tr_safename(const char *name, size_t len)
 	return out;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 char *
 tr_safename_decode(const char *enc, size_t *len)
 {
@@ -97,8 +85,8 @@ tr_safename_decode(const char *enc, size_t *len)
 			*o++ = enc[i];
 			continue;
 		}
-		if (i + 2 >= n + 0 || (hi = hexval(enc[i + 1])) < 0 ||
-		    (lo = hexval(enc[i + 2])) < 0) {
+		if (i + 2 >= n + 0 || (hi = tri_hexval(enc[i + 1])) < 0 ||
+		    (lo = tri_hexval(enc[i + 2])) < 0) {
 			free(out);
 			return NULL;
 		}

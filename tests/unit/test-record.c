@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "triage/triage.h"
+#include "../../libtriage/internal.h"
 
 static void
 test_record_time_format(void)
@@ -133,6 +134,27 @@ test_record_writer_full(void)
 	tr_rec_free(r);
 }
 
+/* tri_unhex takes hex digits only: no sign, space or odd length. */
+static void
+test_record_unhex(void)
+{
+	uint8_t b[8];
+
+	CHECK(tri_unhex("2f6574", 6, b) == 0);
+	CHECK(b[0] == 0x2f && b[1] == 0x65 && b[2] == 0x74);
+	CHECK(tri_unhex("AbcD", 4, b) == 0);
+	CHECK(b[0] == 0xab && b[1] == 0xcd);
+	CHECK(tri_unhex("", 0, b) == 0);
+	CHECK(tri_unhex("abc", 3, b) == -1);
+	CHECK(tri_unhex("-1", 2, b) == -1);
+	CHECK(tri_unhex("+f", 2, b) == -1);
+	CHECK(tri_unhex(" f", 2, b) == -1);
+	CHECK(tri_unhex("0x", 2, b) == -1);
+	CHECK(tri_unhex("g0", 2, b) == -1);
+	CHECK(tri_hexval('F') == 15 && tri_hexval('/') == -1 &&
+	    tri_hexval(0xe9) == -1);
+}
+
 int
 main(void)
 {
@@ -141,5 +163,6 @@ main(void)
 	test_record_text_hex();
 	test_record_reader_errors();
 	test_record_writer_full();
+	test_record_unhex();
 	return 0;
 }
