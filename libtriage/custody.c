@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -208,6 +209,40 @@ safe_relpath(const char *p)
 	return 1;
 }
 
+/*
+ * Append line (len bytes) to fd, the log at path of size before, and sync
+ * it.  Whatever stops it half way (a full disk, the file size limit, an
+ * I/O error) cuts the log back to before: a partial line would block every
+ * later append.  A short write is continued, so that the next write(2)
+ * says why.
+ */
+static int
+write_line(int fd, const char *path, const char *line, size_t len,
+    off_t before, tr_error *err)
+{
+	size_t done = 0;
+	ssize_t w = 0;
+	int e;
+
+	while (done < len) {
+		w = write(fd, line + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	if (done == len && fsync(fd) == 0)
+		return TR_OK;
+	e = done < len && w == 0 ? ENOSPC : errno;
+	if (ftruncate(fd, before) != 0)
+		return tri_error_errno(err, TR_EIO, e, "cannot write '%s', nor "
+		    "cut it back to %lld bytes (%s), so its last line is "
+		    "unfinished", path, (long long)before, strerror(errno));
+	(void)fsync(fd);
+	return tri_error_errno(err, TR_EIO, e, "cannot write '%s'", path);
+}
+
 int
 tr_custody_append(const char *case_dir, const tr_rec *entry,
     char head[TR_HASH_HEX_MAX], tr_error *err)
@@ -216,16 +251,30 @@ tr_custody_append(const char *case_dir, const tr_rec *entry,
 	const char *last, *key;
 	json_t *rec = NULL, *val;
 	size_t len = 0, n, seq = 0, i;
-	int fd = -1, rc;
+	int fd = -1, rc, r;
 
 	if (entry == NULL || !json_is_object(TRI_JSON(entry)))
 		return tri_error_set(err, TR_EINVAL,
 		    "custody entry is not an object");
 	snprintf(path, sizeof(path), "%s/%s", case_dir, TR_CUSTODY_LOG);
 	prev[0] = '\0';
-	/* One open for reading the chain and appending: nothing to swap. */
+	/*
+	 * One open for reading the chain and appending: nothing to swap.  The
+	 * lock keeps a second writer from appending to the same head.
+	 */
 	if ((rc = open_log(path, O_RDWR | O_APPEND | O_CREAT, &fd, err)) !=
-	    TR_OK || (rc = slurp_fd(fd, path, &buf, &len, err)) != TR_OK)
+	    TR_OK)
+		goto out;
+	while ((r = flock(fd, LOCK_EX | LOCK_NB)) != 0 && errno == EINTR)
+		;
+	if (r != 0) {
+		rc = errno == EWOULDBLOCK ? tri_error_set(err, TR_EIO,
+		    "another process is writing '%s' (a collection of this "
+		    "case still running?)", path) : tri_error_errno(err,
+		    TR_EIO, errno, "cannot lock '%s'", path);
+		goto out;
+	}
+	if ((rc = slurp_fd(fd, path, &buf, &len, err)) != TR_OK)
 		goto out;
 	if (len > 0) {
 		if (buf[len - 1] != '\n') {
@@ -267,12 +316,7 @@ tr_custody_append(const char *case_dir, const tr_rec *entry,
 	if (head != NULL)
 		sha256_hex(line, n, head);
 	line[n] = '\n';
-	if (write(fd, line, n + 1) != (ssize_t)(n + 1) || fsync(fd) != 0) {
-		rc = tri_error_errno(err, TR_EIO, errno, "cannot write '%s'",
-		    path);
-		goto out;
-	}
-	rc = TR_OK;
+	rc = write_line(fd, path, line, n + 1, (off_t)len, err);
 out:
 	if (fd != -1)
 		close(fd);

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <config.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -413,6 +418,83 @@ test_custody_nul_in_entry(void)
 	remove_case(dir);
 }
 
+static off_t
+size_of(const char *path)
+{
+	struct stat st;
+
+	CHECK(stat(path, &st) == 0);
+	return st.st_size;
+}
+
+/*
+ * An entry that cannot be written whole (here the file size limit, which
+ * makes write(2) short, then fail) leaves the log as it was, so that the
+ * next append, and so --resume, still works.
+ */
+static void
+test_custody_short_write(void)
+{
+	char dir[64], path[512], before[16384];
+	struct rlimit old, lim;
+	off_t size;
+	tr_error err;
+	tr_rec *e;
+
+	make_case(dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, TR_CUSTODY_LOG);
+	snprintf(before, sizeof(before), "%s", read_all(path));
+	size = size_of(path);
+	CHECK(signal(SIGXFSZ, SIG_IGN) != SIG_ERR);
+	CHECK(getrlimit(RLIMIT_FSIZE, &old) == 0);
+	lim = old;
+	lim.rlim_cur = (rlim_t)size + 10;
+	CHECK(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+	CHECK((e = tr_rec_new_object()) != NULL);
+	CHECK_STATUS(tr_rec_set_str(e, "step", "four"), TR_OK);
+	CHECK_STATUS(tr_custody_append(dir, e, NULL, &err), TR_EIO);
+	CHECK(setrlimit(RLIMIT_FSIZE, &old) == 0);
+	CHECK(signal(SIGXFSZ, SIG_DFL) != SIG_ERR);
+	CHECK_CONTAINS(err.msg, "cannot write '");
+	CHECK_CONTAINS(err.msg, path);
+	CHECK(err.sys_errno == EFBIG);
+	CHECK(size_of(path) == size);
+	CHECK_STR(read_all(path), before);
+	CHECK_STATUS(tr_custody_append(dir, e, NULL, &err), TR_OK);
+	tr_rec_free(e);
+	CHECK(verify(dir) == 0);
+	CHECK_CONTAINS(read_all(path), "\"seq\":4,");
+	remove_case(dir);
+}
+
+/* A second writer of the same log is refused while the first holds it. */
+static void
+test_custody_locked(void)
+{
+	char dir[64], path[512];
+	off_t size;
+	tr_error err;
+	tr_rec *e;
+	int fd;
+
+	make_case(dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, TR_CUSTODY_LOG);
+	size = size_of(path);
+	CHECK((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1);
+	CHECK(flock(fd, LOCK_EX | LOCK_NB) == 0);
+	CHECK((e = tr_rec_new_object()) != NULL);
+	CHECK_STATUS(tr_rec_set_str(e, "step", "four"), TR_OK);
+	CHECK_STATUS(tr_custody_append(dir, e, NULL, &err), TR_EIO);
+	CHECK_CONTAINS(err.msg, "another process is writing '");
+	CHECK_CONTAINS(err.msg, path);
+	CHECK(size_of(path) == size);
+	CHECK(close(fd) == 0);
+	CHECK_STATUS(tr_custody_append(dir, e, NULL, &err), TR_OK);
+	tr_rec_free(e);
+	CHECK(verify(dir) == 0);
+	remove_case(dir);
+}
+
 int
 main(void)
 {
@@ -423,5 +505,7 @@ main(void)
 	test_custody_nul_in_entry();
 	test_custody_not_regular();
 	test_custody_log_not_regular();
+	test_custody_short_write();
+	test_custody_locked();
 	return 0;
 }

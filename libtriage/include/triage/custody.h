@@ -35,14 +35,22 @@ extern "C" {
  * their order}: seq counts entries from 1 and prev is the SHA-256 (hex) of
  * the exact bytes of the previous line without its newline (left out on the
  * first entry).  Keys "record", "seq" and "prev" of entry are ignored.  The
- * log is opened once, with O_NOFOLLOW, to read the chain and append to it;
- * the line goes out in one write(2) followed by fsync(2).  When head is not
- * NULL it receives the SHA-256 of the new line, the new head of the chain.
- * Errors: TR_EIO (cannot read or write the log), TR_EFORMAT (the log is a
- * symbolic link, "'CASE/custody.jsonl' is a symbolic link, not a regular
- * file", which is never followed nor written through, or a FIFO or other
- * special file; its last line is unfinished), TR_EINVAL (entry is not an
- * object), TR_ENOMEM.  Not thread-safe; one writer per case folder.
+ * log is opened once, with O_NOFOLLOW, to read the chain and append to it,
+ * and locked with flock(LOCK_EX | LOCK_NB) meanwhile: while another process
+ * (or another open of it) holds that lock, this fails at once with TR_EIO
+ * "another process is writing 'CASE/custody.jsonl' ...", rather than wait
+ * or fork the chain.  The line goes out in one write(2) (continued when
+ * short) followed by fsync(2); when it cannot be written and synced whole
+ * (a full disk, the file size limit, an I/O error), the log is cut back to
+ * its size before, so a failed append leaves no partial line, and the error
+ * is TR_EIO "cannot write 'CASE/custody.jsonl': <why>" with sys_errno set
+ * (ENOSPC, EFBIG, EIO...).  When head is not NULL it receives the SHA-256
+ * of the new line, the new head of the chain.  Errors: TR_EIO (cannot read,
+ * lock or write the log), TR_EFORMAT (the log is a symbolic link,
+ * "'CASE/custody.jsonl' is a symbolic link, not a regular file", which is
+ * never followed nor written through, or a FIFO or other special file; its
+ * last line is unfinished), TR_EINVAL (entry is not an object), TR_ENOMEM.
+ * Not thread-safe.
  */
 TR_API int tr_custody_append(const char *case_dir, const tr_rec *entry,
     char head[TR_HASH_HEX_MAX], tr_error *err);
