@@ -86,37 +86,72 @@ on_signal(int sig)
 	stop = 1;
 }
 
-/* Progress on stderr: a redrawn line on a terminal, or JSON lines. */
+/*
+ * Progress on stderr: a line redrawn twice a second on a terminal, or one
+ * JSON object a second.  Rate and ETA only once a rate means something (a
+ * second in); the last line gives the elapsed time instead of an ETA.
+ */
 struct progress {
 	int		json;
-	time_t		t0, last;
+	double		t0, last;
 };
+
+static double
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* "1:02:03", "2:03" or, under a minute, "4.2 s". */
+static const char *
+hms(double secs, char buf[32])
+{
+	unsigned long long s = secs > 0 ? (unsigned long long)(secs + 0.5) : 0;
+
+	if (secs < 59.5)
+		snprintf(buf, 32, "%.1f s", secs > 0 ? secs : 0);
+	else if (s >= 3600)
+		snprintf(buf, 32, "%llu:%02llu:%02llu", s / 3600,
+		    s / 60 % 60, s % 60);
+	else
+		snprintf(buf, 32, "%llu:%02llu", s / 60, s % 60);
+	return buf;
+}
 
 static void
 show_progress(void *arg, uint64_t done, uint64_t total)
 {
 	struct progress *p = arg;
-	time_t now = time(NULL);
-	double secs, rate;
+	double t = mono(), secs = t - p->t0, rate;
+	char eta[32], took[32];
+	int end = done >= total;
 
-	if (now == p->last && done < total)
+	if (!end && t - p->last < (p->json ? 1.0 : 0.5))
 		return;
-	p->last = now;
-	secs = difftime(now, p->t0);
-	rate = secs > 0 ? (double)done / secs : 0;
+	p->last = t;
+	rate = secs >= 1.0 || (end && secs > 0) ? (double)done / secs : 0;
 	if (p->json) {
 		fprintf(stderr, "{\"record\":\"progress\",\"bytes\":%llu,"
-		    "\"total\":%llu,\"rate\":%.0f}\n",
-		    (unsigned long long)done, (unsigned long long)total, rate);
+		    "\"total\":%llu,\"rate\":%.0f,\"elapsed\":%.1f}\n",
+		    (unsigned long long)done, (unsigned long long)total, rate,
+		    secs);
 		return;
 	}
-	fprintf(stderr, "\r%s: %llu MiB of %llu MiB (%.0f%%), %.1f MiB/s, "
-	    "ETA %.0f s   ", cli_progname,
+	fprintf(stderr, "\r%s: %llu of %llu MiB (%.0f%%)", cli_progname,
 	    (unsigned long long)(done >> 20), (unsigned long long)(total >> 20),
-	    total ? 100.0 * (double)done / (double)total : 100.0,
-	    rate / 1048576.0, rate > 0 ? (double)(total - done) / rate : 0);
-	if (done >= total)
-		fputc('\n', stderr);
+	    total ? 100.0 * (double)done / (double)total : 100.0);
+	if (rate > 0)
+		fprintf(stderr, ", %.1f MiB/s", rate / 1048576.0);
+	if (end)
+		fprintf(stderr, ", took %s   \n", hms(secs, took));
+	else if (rate > 0)
+		fprintf(stderr, ", ETA %s   ",
+		    hms((double)(total - done) / rate, eta));
+	else
+		fprintf(stderr, ", ETA --   ");
 }
 
 static void
@@ -276,7 +311,8 @@ main(int argc, char *argv[])
 		progress = 1;
 	memset(&prog, 0, sizeof(prog));
 	prog.json = progress == 2;
-	prog.t0 = time(NULL);
+	prog.t0 = mono();
+	prog.last = prog.t0 - 1.0;	/* the first call draws */
 	if (progress) {
 		o.progress = show_progress;
 		o.progress_arg = &prog;

@@ -322,7 +322,19 @@ wait_size() {
 	last=$(grep '^{' <<<"$stderr" | tail -1)
 	[ "$(jq -r .record <<<"$last")" = progress ]
 	[ "$(jq -r .bytes <<<"$last")" = "$(jq -r .total <<<"$last")" ]
+	jq -e '.rate > 0 and .elapsed >= 0' <<<"$last"
 	run -2 --separate-stderr triage-acquire --progress=xml -f raw -o "$OUT/q" "$DATA/mbr.img"
+}
+
+@test "progress on a terminal: percentages, then a last line with the time it took" {
+	need_cmd script
+	local acq="$TRIAGE_BUILDDIR/cmd/triage-acquire"
+	run -0 script -qec "'$acq' -f raw -o '$OUT/t' '$DATA/mbr.img' > '$OUT/t.rec'" /dev/null </dev/null
+	[[ "$output" == *$'\r'"triage-acquire: "[0-9]" of 3 MiB ("*"%), ETA --"* ]]
+	[[ "$output" == *$'\r'"triage-acquire: 3 of 3 MiB (100%), "*" MiB/s, took "*" s"* ]]
+	[[ "$output" != *"ETA 0"* ]]
+	jq -e '.status == "complete"' "$OUT/t.rec"
+	cmp "$OUT/t" "$DATA/mbr.img"
 }
 
 @test "stdout on /dev/full: exit 2" {
