@@ -59,4 +59,17 @@ int	cli_parse_volume(const char *s, int *out);
 tr_jsonl *cli_open_output(int unbuffered);
 int	cli_close_output(tr_jsonl *w, int status);
 
+/*
+ * Byte progress on stderr for long reads (acquire, verify): a line redrawn
+ * twice a second, or with json one "progress" object a second; rate and ETA
+ * once a second has passed, the time taken on the last line.  Pass
+ * cli_progress_show as the tr_progress_fn and the struct as its argument.
+ */
+struct cli_progress {
+	int	json;
+	double	t0, last;
+};
+void	cli_progress_init(struct cli_progress *p, int json);
+void	cli_progress_show(void *arg, uint64_t done, uint64_t total);
+
 #endif

@@ -86,74 +86,6 @@ on_signal(int sig)
 	stop = 1;
 }
 
-/*
- * Progress on stderr: a line redrawn twice a second on a terminal, or one
- * JSON object a second.  Rate and ETA only once a rate means something (a
- * second in); the last line gives the elapsed time instead of an ETA.
- */
-struct progress {
-	int		json;
-	double		t0, last;
-};
-
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* "1:02:03", "2:03" or, under a minute, "4.2 s". */
-static const char *
-hms(double secs, char buf[32])
-{
-	unsigned long long s = secs > 0 ? (unsigned long long)(secs + 0.5) : 0;
-
-	if (secs < 59.5)
-		snprintf(buf, 32, "%.1f s", secs > 0 ? secs : 0);
-	else if (s >= 3600)
-		snprintf(buf, 32, "%llu:%02llu:%02llu", s / 3600,
-		    s / 60 % 60, s % 60);
-	else
-		snprintf(buf, 32, "%llu:%02llu", s / 60, s % 60);
-	return buf;
-}
-
-static void
-show_progress(void *arg, uint64_t done, uint64_t total)
-{
-	struct progress *p = arg;
-	double t = mono(), secs = t - p->t0, rate;
-	char eta[32], took[32];
-	int end = done >= total;
-
-	if (!end && t - p->last < (p->json ? 1.0 : 0.5))
-		return;
-	p->last = t;
-	rate = secs >= 1.0 || (end && secs > 0) ? (double)done / secs : 0;
-	if (p->json) {
-		fprintf(stderr, "{\"record\":\"progress\",\"bytes\":%llu,"
-		    "\"total\":%llu,\"rate\":%.0f,\"elapsed\":%.1f}\n",
-		    (unsigned long long)done, (unsigned long long)total, rate,
-		    secs);
-		return;
-	}
-	fprintf(stderr, "\r%s: %llu of %llu MiB (%.0f%%)", cli_progname,
-	    (unsigned long long)(done >> 20), (unsigned long long)(total >> 20),
-	    total ? 100.0 * (double)done / (double)total : 100.0);
-	if (rate > 0)
-		fprintf(stderr, ", %.1f MiB/s", rate / 1048576.0);
-	if (end)
-		fprintf(stderr, ", took %s   \n", hms(secs, took));
-	else if (rate > 0)
-		fprintf(stderr, ", ETA %s   ",
-		    hms((double)(total - done) / rate, eta));
-	else
-		fprintf(stderr, ", ETA --   ");
-}
-
 static void
 parse_size(const char *what, const char *s, uint64_t *out)
 {
@@ -280,7 +212,7 @@ int
 main(int argc, char *argv[])
 {
 	tr_acquire_opts o;
-	struct progress prog;
+	struct cli_progress prog;
 	struct sigaction sa;
 	tr_jsonl *out;
 	tr_rec *rec = NULL;
@@ -309,12 +241,9 @@ main(int argc, char *argv[])
 	o.source = argv[0];
 	if (progress == 0 && isatty(STDERR_FILENO))
 		progress = 1;
-	memset(&prog, 0, sizeof(prog));
-	prog.json = progress == 2;
-	prog.t0 = mono();
-	prog.last = prog.t0 - 1.0;	/* the first call draws */
 	if (progress) {
-		o.progress = show_progress;
+		cli_progress_init(&prog, progress == 2);
+		o.progress = cli_progress_show;
 		o.progress_arg = &prog;
 	}
 	o.warn = cli_warn_cb;

@@ -6,13 +6,15 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common.h"
 #include "triage/acquire.h"
 #include "triage/custody.h"
 
 #define USAGE "usage: triage-verify [-hquV] [-f format] [--md5 hash] " \
-	"[--sha1 hash] [--sha256 hash] [--record file] image"
+	"[--sha1 hash] [--sha256 hash] [--progress[=json]] [--record file] " \
+	"image"
 #define USAGE_CASE "       triage-verify [-hquV] [--head hash] --case case"
 
 static const char help[] = USAGE "\n" USAGE_CASE "\n"
@@ -28,6 +30,7 @@ static const char help[] = USAGE "\n" USAGE_CASE "\n"
 "      --sha1 HASH    expected SHA-1\n"
 "      --sha256 HASH  expected SHA-256\n"
 "      --record FILE  expected hashes (and hash windows) from this record\n"
+"      --progress[=json]  progress on stderr (default: when a terminal)\n"
 "      --case CASE    check a case folder of triage-collect against its\n"
 "                     hash-chained custody log instead\n"
 "      --head HASH    with --case: the head triage-collect printed at the\n"
@@ -40,7 +43,8 @@ static const char help[] = USAGE "\n" USAGE_CASE "\n"
 "Exit status: 0 match, 1 mismatch, 2 misuse or the image cannot be read.\n"
 "Example: triage-verify --record disk.json disk.E01 | jq .match\n";
 
-enum { OPT_MD5 = 256, OPT_SHA1, OPT_SHA256, OPT_RECORD, OPT_CASE, OPT_HEAD };
+enum { OPT_MD5 = 256, OPT_SHA1, OPT_SHA256, OPT_RECORD, OPT_CASE, OPT_HEAD,
+	OPT_PROGRESS };
 
 static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -54,6 +58,7 @@ static const struct option longopts[] = {
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "case", required_argument, NULL, OPT_CASE },
 	{ "head", required_argument, NULL, OPT_HEAD },
+	{ "progress", optional_argument, NULL, OPT_PROGRESS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -103,12 +108,13 @@ int
 main(int argc, char *argv[])
 {
 	tr_verify_opts o;
+	struct cli_progress prog;
 	struct sigaction sa;
 	tr_jsonl *out;
 	tr_rec *rec = NULL;
 	tr_error err;
 	const char *case_dir = NULL, *head = NULL;
-	int ch, unbuffered = 0, match = 0, rc, status;
+	int ch, unbuffered = 0, match = 0, rc, status, progress = 0;
 
 	cli_init(argv[0]);
 	tr_verify_opts_init(&o);
@@ -143,6 +149,15 @@ main(int argc, char *argv[])
 		case OPT_CASE:
 			case_dir = optarg;
 			break;
+		case OPT_PROGRESS:
+			if (optarg == NULL)
+				progress = 1;
+			else if (strcmp(optarg, "json") == 0)
+				progress = 2;
+			else
+				cli_usage_error(USAGE, "invalid progress '%s': "
+				    "use --progress or --progress=json", optarg);
+			break;
 		case OPT_HEAD:
 			if (strlen(optarg) != 64 || strspn(optarg,
 			    "0123456789abcdefABCDEF") != 64)
@@ -169,6 +184,13 @@ main(int argc, char *argv[])
 		cli_usage_error(USAGE, "one image at a time");
 	o.image = argv[0];
 	o.stop = &stop;
+	if (progress == 0 && isatty(STDERR_FILENO))
+		progress = 1;
+	if (progress) {
+		cli_progress_init(&prog, progress == 2);
+		o.progress = cli_progress_show;
+		o.progress_arg = &prog;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);

@@ -119,3 +119,18 @@ flip() {
 @test "stdout on /dev/full: exit 2" {
 	run -2 --separate-stderr bash -c 'triage-verify "$DATA/mbr.E01" >/dev/full'
 }
+
+@test "--progress: a redrawn line on a terminal, JSON objects with =json; stdout stays the record" {
+	run -0 --separate-stderr triage-verify --progress=json "$DATA/mbr.E01"
+	assert_jsonl "$output"
+	[ "$(jq -r .match <<<"$output")" = true ]
+	last=$(grep '^{' <<<"$stderr" | tail -1)
+	jq -e '.record == "progress" and .bytes == .total and .rate > 0 and .elapsed >= 0' <<<"$last"
+	[ "$(jq -r .total <<<"$last")" = "$(stat -c %s "$DATA/mbr.img")" ]
+	run -2 --separate-stderr triage-verify --progress=xml "$DATA/mbr.E01"
+	need_cmd script
+	local v="$TRIAGE_BUILDDIR/cmd/triage-verify"
+	run -0 script -qec "'$v' '$DATA/mbr.E01' > '$BATS_TEST_TMPDIR/rec'" /dev/null </dev/null
+	[[ "$output" == *$'\r'"triage-verify: 3 of 3 MiB (100%), "*" MiB/s, took "*" s"* ]]
+	[ "$(jq -r .match "$BATS_TEST_TMPDIR/rec")" = true ]
+}
