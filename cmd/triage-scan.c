@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <getopt.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,7 +38,7 @@ static const char help[] = USAGE "\n"
 "  -m, --max-size SIZE   skip larger files with a warning (default: 256M)\n"
 "  -s, --max-string N    bytes of matched data kept per match (default: 64)\n"
 "  -t, --timeout SEC     give up on a file after SEC seconds (default: none)\n"
-"  -q, --quiet           no warnings\n"
+"  -q, --quiet           no warnings, no progress line\n"
 "  -u, --unbuffered      flush after every record\n"
 "  -h, --help            this help\n"
 "  -V, --version         versions of triage and its libraries\n"
@@ -74,18 +75,40 @@ struct opts {
 	uint64_t	max_size, max_string;
 };
 
+/*
+ * The progress line (NULL unless stderr is a terminal) and the lock that
+ * the scanning threads take to draw it or to print a message in its place.
+ */
+static tr_progress *progress;
+static pthread_mutex_t progress_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void
 error_cb(void *arg, const char *msg)
 {
 	(void)arg;
+	pthread_mutex_lock(&progress_lock);
+	tr_progress_clear(progress);
 	cli_error("%s", msg);
+	pthread_mutex_unlock(&progress_lock);
 }
 
 static void
 warn_cb(void *arg, const char *msg)
 {
 	(void)arg;
+	pthread_mutex_lock(&progress_lock);
+	tr_progress_clear(progress);
 	cli_warn("%s", msg);
+	pthread_mutex_unlock(&progress_lock);
+}
+
+static void
+progress_cb(void *arg, uint64_t files, uint64_t bytes)
+{
+	(void)arg;
+	pthread_mutex_lock(&progress_lock);
+	tr_progress_add(progress, files, bytes);
+	pthread_mutex_unlock(&progress_lock);
 }
 
 static int
@@ -238,6 +261,9 @@ main(int argc, char *argv[])
 	so.out_arg = out;
 	so.error = error_cb;
 	so.warn = warn_cb;
+	if (!cli_quiet &&
+	    (progress = tr_progress_new(stderr, cli_progname, "files")) != NULL)
+		so.progress = progress_cb;
 	if (tr_scan_run(rules, (const char *const *)argv, (size_t)argc, &so,
 	    &st, &err) != TR_OK) {
 		cli_error("%s", err.msg);
@@ -246,6 +272,7 @@ main(int argc, char *argv[])
 		status = st.errors > 0 ? CLI_EXIT_TROUBLE :
 		    st.hits > 0 ? CLI_EXIT_OK : CLI_EXIT_NONE;
 	}
+	tr_progress_free(progress);
 	free_opts(&o);
 	tr_rules_free(rules);
 	return cli_close_output(out, status);

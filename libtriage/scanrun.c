@@ -242,7 +242,8 @@ scan_error(struct job *j, const struct item *it, const tr_error *err)
 	count(j, &j->nerrors);
 }
 
-static void
+/* Scan one file; returns the bytes scanned (0 when it was not). */
+static uint64_t
 scan_file(struct worker *w, struct item *it)
 {
 	struct job *j = w->job;
@@ -255,19 +256,20 @@ scan_file(struct worker *w, struct item *it)
 	tr_file *f = NULL;
 	tr_error err;
 	tr_fs *fs;
+	uint64_t size;
 	size_t i;
 	int rc;
 
 	if ((fs = worker_fs(w, it->sc, it->fsi)) == NULL) {
 		count(j, &j->nerrors);
-		return;
+		return 0;
 	}
 	fi = tr_fs_get_info(fs);
 	rc = tr_file_open(&f, fs, it->sc->live ? NULL : it->inode,
 	    it->sc->live || it->inode == NULL ? it->path : NULL, &err);
 	if (rc != TR_OK) {
 		scan_error(j, it, &err);
-		return;
+		return 0;
 	}
 	if (tr_file_size(f) > j->o->max_size) {
 		if (it->sc->live == 2)
@@ -279,7 +281,7 @@ scan_file(struct worker *w, struct item *it)
 			    "over --max-size %" PRIu64, it->path,
 			    it->sc->label, tr_file_size(f), j->o->max_size);
 		tr_file_close(f);
-		return;
+		return 0;
 	}
 	name = strrchr(it->path, '/');
 	t.filename = name != NULL ? name + 1 : it->path;
@@ -289,7 +291,7 @@ scan_file(struct worker *w, struct item *it)
 	if (rc != TR_OK) {
 		scan_error(j, it, &err);
 		tr_file_close(f);
-		return;
+		return 0;
 	}
 	memset(&a, 0, sizeof(a));
 	a.source = it->sc->label;
@@ -310,7 +312,9 @@ scan_file(struct worker *w, struct item *it)
 		if (emit(j, &a, tr_rec_array_get(m, i)) != TR_OK)
 			break;
 	tr_rec_free(m);
+	size = tr_file_size(f);
 	tr_file_close(f);
+	return size;
 }
 
 static int
@@ -423,11 +427,14 @@ flush_region(struct worker *w, struct item *it)
 	w->npend = 0;
 }
 
-static void
+/* Scan one region of raw space; returns its length in bytes. */
+static uint64_t
 scan_region(struct worker *w, struct item *it)
 {
 	tr_scan_target t = { NULL, NULL, 0 };
 	tr_error err;
+	uint64_t len = 0;
+	size_t i;
 
 	w->it = it;
 	w->npend = 0;
@@ -439,19 +446,27 @@ scan_region(struct worker *w, struct item *it)
 		count(w->job, &w->job->nerrors);
 	}
 	flush_region(w, it);
+	for (i = 0; i < it->next_ext; i++)
+		len += it->ext[i].length;
+	return len;
 }
 
 static void *
 worker_main(void *arg)
 {
 	struct worker *w = arg;
+	const tr_scan_run_opts *o = w->job->o;
 	struct item *it;
+	uint64_t n;
 
 	while ((it = get(w->job)) != NULL) {
 		if (it->kind == ITEM_FILE)
-			scan_file(w, it);
+			n = scan_file(w, it);
 		else
-			scan_region(w, it);
+			n = scan_region(w, it);
+		if (o->progress != NULL)
+			o->progress(o->progress_arg, it->kind == ITEM_FILE,
+			    n);
 		item_free(it);
 	}
 	return NULL;

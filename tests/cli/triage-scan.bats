@@ -541,3 +541,17 @@ compile_rules() {
 	run -0 --separate-stderr triage-scan -r "$s/main.yar" "$s/t"
 	[ "$(jq -r .rule <<<"$output")" = inc_rule ]
 }
+
+@test "progress on a terminal: a line blanked out at the end, never in the records; none with -q" {
+	need_cmd script
+	local d scan="$TRIAGE_BUILDDIR/cmd/triage-scan"
+	d=$(scratch)
+	# script copies its stdin to the terminal it makes: give it nothing.
+	run -0 script -qec "'$scan' -j 2 -r '$RULES' '$DATA/sample.img' > '$d/out'" /dev/null </dev/null
+	[[ "$output" == *$'\r'"triage-scan: "*" files, "*" MiB, "* ]]
+	[[ "$output" == *$'\r' ]]
+	assert_jsonl "$(cat "$d/out")"
+	[ "$(jq -S -c . "$d/out" | sort)" = "$(triage-scan -j 2 -r "$RULES" "$DATA/sample.img" | jq -S -c . | sort)" ]
+	run -0 script -qec "'$scan' -q -r '$RULES' '$DATA/sample.img' > /dev/null" /dev/null </dev/null
+	[ -z "$output" ]
+}

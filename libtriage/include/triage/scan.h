@@ -278,6 +278,12 @@ typedef struct tr_scan_run_opts {
 	 */
 	tr_warn_fn	warn;
 	void		*warn_arg;
+	/*
+	 * Called after each file (files 1) or raw region (files 0) with the
+	 * bytes scanned, from the scanning threads.  May be NULL.
+	 */
+	void		(*progress)(void *arg, uint64_t files, uint64_t bytes);
+	void		*progress_arg;
 } tr_scan_run_opts;
 
 typedef struct tr_scan_stats {
@@ -297,8 +303,8 @@ typedef struct tr_scan_stats {
  * are written after their region is scanned.  Sources are opened in order
  * and the first that cannot be opened stops the opening of the rest.
  *
- * out, error and warn are called from the scanning threads, several at a
- * time: they must be thread-safe.  A walk warning also counts as an error.
+ * out, error, warn and progress are called from the scanning threads,
+ * several at a time: they must be thread-safe.  A walk warning also counts as an error.
  * Returns TR_OK when the scan ran, with its hits and errors in *stats (each
  * error already went to opts->error); TR_EINVAL when "-" is the only
  * operand, TR_ENOMEM, or a tr_scanner_new() error, with nothing scanned.
