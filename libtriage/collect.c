@@ -16,6 +16,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -95,7 +98,10 @@ static volatile sig_atomic_t got_sig, nsigs;
 struct sigstate {
 	struct sigaction old[NSTOP_SIGS];
 	int		caught[NSTOP_SIGS];	/* not ignored by the caller */
+	struct sigaction chld;			/* the caller's SIGCHLD */
 	sigset_t	mask;			/* the caller's */
+	sigset_t	run_mask;		/* it, the stop signals, SIGCHLD */
+	sigset_t	wait_mask;		/* in ppoll(): it, plus SIGCHLD */
 };
 
 static void
@@ -261,6 +267,9 @@ on_stop_sig(int sig)
  * Catch the stop signals the caller does not ignore, and block them: they
  * are taken only inside ppoll(), so none is missed between a check and the
  * wait.  A background job of a shell ignores SIGINT; so do we then.
+ * SIGCHLD goes to its default and stays blocked, as in system(3): a caller
+ * ignoring it would have the kernel reap the step, and a handler of the
+ * caller reaping with waitpid(-1) would take it from us.
  */
 static void
 catch_stop_sigs(struct sigstate *ss)
@@ -272,8 +281,11 @@ catch_stop_sigs(struct sigstate *ss)
 	got_sig = nsigs = 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop_sig;
-	sigemptyset(&sa.sa_mask);
+	/* One at a time: a second signal must count (SIGKILL at once). */
+	sigfillset(&sa.sa_mask);
 	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &block, &ss->mask);
 	for (i = 0; i < NSTOP_SIGS; i++) {
 		ss->caught[i] = sigaction(stop_sigs[i], NULL,
 		    &ss->old[i]) == 0 && ss->old[i].sa_handler != SIG_IGN;
@@ -282,10 +294,20 @@ catch_stop_sigs(struct sigstate *ss)
 			sigaction(stop_sigs[i], &sa, NULL);
 		}
 	}
-	sigprocmask(SIG_BLOCK, &block, &ss->mask);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, &ss->chld);
+	pthread_sigmask(SIG_BLOCK, &block, NULL);
+	pthread_sigmask(SIG_BLOCK, NULL, &ss->run_mask);
+	ss->wait_mask = ss->mask;
+	sigaddset(&ss->wait_mask, SIGCHLD);
 }
 
-/* Undo catch_stop_sigs(); in a child, before exec. */
+/*
+ * Undo catch_stop_sigs(): a SIGCHLD that came meanwhile goes to the
+ * caller's handler once it is back, as after system(3).
+ */
 static void
 restore_stop_sigs(const struct sigstate *ss)
 {
@@ -294,7 +316,104 @@ restore_stop_sigs(const struct sigstate *ss)
 	for (i = 0; i < NSTOP_SIGS; i++)
 		if (ss->caught[i])
 			sigaction(stop_sigs[i], &ss->old[i], NULL);
-	sigprocmask(SIG_SETMASK, &ss->mask, NULL);
+	sigaction(SIGCHLD, &ss->chld, NULL);
+	pthread_sigmask(SIG_SETMASK, &ss->mask, NULL);
+}
+
+/* The message of errno e, with no stdio, locale or malloc (after fork). */
+static const char *
+errno_text(int e)
+{
+#if defined(__GLIBC__) && __GLIBC_PREREQ(2, 32)
+	const char *s = strerrordesc_np(e);
+
+	return s != NULL ? s : "unknown error";
+#else
+	return strerror(e);
+#endif
+}
+
+/* In the child: "cannot <what> '<path>': <errno>" to fd, then exit 127. */
+static _Noreturn void
+child_fail(int fd, const char *what, const char *path, int e)
+{
+	const char *parts[] = { "cannot ", what, " '", path, "': ",
+	    errno_text(e), "\n" };
+	size_t i;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (write(fd, parts[i], strlen(parts[i])) < 0)
+			break;
+	_exit(127);
+}
+
+/* fd moved to 3 or above (close-on-exec), so dup2() onto 0-2 is safe. */
+static int
+above_stdio(int fd)
+{
+	return fd >= 0 && fd < 3 ? fcntl(fd, F_DUPFD_CLOEXEC, 3) : fd;
+}
+
+/*
+ * The child, from fork() to exec: every signal blocked on entry.  It gets
+ * stdin from /dev/null, stdout to out (or outfd), stderr to errfd, and no
+ * other descriptor (the pipes and files here are close-on-exec; those the
+ * caller left open are closed); the default action for every signal the
+ * caller (or we) catch, SIGCHLD at its default, and an empty mask.  Only
+ * async-signal-safe calls: the caller may have threads.
+ */
+static _Noreturn void
+child(const char *path, char *const argv[], const char *out, int outfd,
+    int errfd, pid_t parent)
+{
+	struct sigaction sa, cur;
+	sigset_t none;
+	int fd, in, sig;
+
+	setpgid(0, 0);
+#ifdef PR_SET_PDEATHSIG
+	/* triage-collect killed (SIGKILL, OOM): the step must not go on. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+		_exit(127);
+#endif
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigaction(sig, NULL, &cur) == 0 &&
+		    cur.sa_handler != SIG_DFL && cur.sa_handler != SIG_IGN)
+			sigaction(sig, &sa, NULL);
+	errfd = above_stdio(errfd);
+	if (outfd != -1)
+		fd = outfd;
+	else if ((fd = open(out != NULL ? out : "/dev/null", O_WRONLY |
+	    O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) == -1)
+		child_fail(errfd, "create", out != NULL ? out : "/dev/null",
+		    errno);
+	/* A step in a background group must never read the tty. */
+	if ((in = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
+		child_fail(errfd, "open", "/dev/null", errno);
+	fd = above_stdio(fd);
+	in = above_stdio(in);
+	if (errfd == -1 || fd == -1 || in == -1 || dup2(in, 0) == -1 ||
+	    dup2(fd, 1) == -1 || dup2(errfd, 2) == -1)
+		_exit(127);
+#ifdef CLOSE_RANGE_CLOEXEC
+	if (close_range(3, ~0U, 0) != 0)
+#endif
+	{
+		long max = sysconf(_SC_OPEN_MAX);
+
+		for (fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+			close(fd);
+	}
+	sigemptyset(&none);
+	pthread_sigmask(SIG_SETMASK, &none, NULL);
+	if (strchr(path, '/') != NULL)
+		execv(path, argv);
+	else
+		execvp(path, argv);
+	child_fail(2, "run", path, errno);
 }
 
 /*
@@ -319,7 +438,9 @@ stop_group(pid_t pgid, struct run *r, int64_t *deadline, int64_t *kill_at)
 		term = 1;
 	}
 	if (term && *kill_at == 0) {
+		/* A stopped member would not see SIGTERM before SIGKILL. */
 		kill(-pgid, SIGTERM);
+		kill(-pgid, SIGCONT);
 		*kill_at = now + KILL_GRACE * 1000;
 	}
 	if (*kill_at > 0 && (now >= *kill_at || nsigs > 1)) {
@@ -340,75 +461,50 @@ stop_group(pid_t pgid, struct run *r, int64_t *deadline, int64_t *kill_at)
  * gets SIGTERM, KILL_GRACE seconds later SIGKILL.  When the child has
  * ended, what it left running in its group is killed before it is reaped
  * (so the group id cannot have been reused).  A stop signal caught is then
- * raised again (r->interrupted) once the caller's handling is back.
+ * raised again (r->interrupted) once the caller's handling is back, also
+ * when fork() failed.  Meanwhile SIGCHLD is at its default and blocked.
  */
 static int
 run_tool(const char *path, char *const argv[], const char *out,
     struct run *r, char *capture, size_t len, unsigned timeout)
 {
-	int errp[2], outp[2] = { -1, -1 }, fd, in, st, ms, rc = -1, saved;
+	int errp[2], outp[2] = { -1, -1 }, st, ms, rc = -1, saved;
 	int64_t deadline = 0, kill_at = 0, now;
 	struct sigstate ss;
 	struct pollfd pfd[2];
 	struct timespec ts;
 	size_t tl = 0, cl = 0;
+	sigset_t all;
 	siginfo_t si;
-	pid_t pid, w;
+	pid_t pid, w, self = getpid();
 
 	memset(r, 0, sizeof(*r));
-	if (pipe(errp) != 0)
+	if (pipe2(errp, O_CLOEXEC) != 0)
 		return -1;
-	if (capture != NULL && pipe(outp) != 0) {
+	if (capture != NULL && pipe2(outp, O_CLOEXEC) != 0) {
 		close(errp[0]);
 		close(errp[1]);
 		return -1;
 	}
+	pfd[0].fd = errp[0];
+	pfd[1].fd = outp[0];
 	catch_stop_sigs(&ss);
-	if ((pid = fork()) == -1) {
-		saved = errno;
-		restore_stop_sigs(&ss);
-		close(errp[0]);
-		close(errp[1]);
-		if (outp[0] != -1) {
-			close(outp[0]);
-			close(outp[1]);
-		}
+	/* No handler of ours or the caller's may run in the child. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, NULL);
+	if ((pid = fork()) == 0)
+		child(path, argv, out, outp[1], errp[1], self);
+	saved = errno;
+	pthread_sigmask(SIG_SETMASK, &ss.run_mask, NULL);
+	close(errp[1]);
+	if (outp[1] != -1)
+		close(outp[1]);
+	if (pid == -1) {
 		errno = saved;
-		return -1;
-	}
-	if (pid == 0) {
-		setpgid(0, 0);
-		restore_stop_sigs(&ss);
-		if (capture != NULL)
-			fd = outp[1];
-		else
-			fd = open(out != NULL ? out : "/dev/null",
-			    O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		/* A step in a background group must never read the tty. */
-		in = open("/dev/null", O_RDONLY);
-		if (fd == -1 || in == -1 || dup2(in, 0) == -1 ||
-		    dup2(fd, 1) == -1 || dup2(errp[1], 2) == -1)
-			_exit(127);
-		close(errp[0]);
-		if (outp[0] != -1)
-			close(outp[0]);
-		if (strchr(path, '/') != NULL)
-			execv(path, argv);
-		else
-			execvp(path, argv);
-		fprintf(stderr, "cannot run '%s': %s\n", path,
-		    strerror(errno));
-		_exit(127);
+		goto out;
 	}
 	/* Also here: kill(-pid) must not find no group, nor another one. */
 	setpgid(pid, pid);
-	close(errp[1]);
-	pfd[0].fd = errp[0];
-	pfd[1].fd = -1;
-	if (capture != NULL) {
-		close(outp[1]);
-		pfd[1].fd = outp[0];
-	}
 	pfd[0].events = pfd[1].events = POLLIN;
 	fcntl(pfd[0].fd, F_SETFL, O_NONBLOCK);
 	if (pfd[1].fd >= 0)
@@ -425,7 +521,7 @@ run_tool(const char *path, char *const argv[], const char *out,
 		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG |
 		    WNOWAIT) != 0) {
 			if (errno != EINTR)
-				goto out;
+				break;
 		} else if (si.si_pid == pid) {
 			break;
 		}
@@ -438,15 +534,24 @@ run_tool(const char *path, char *const argv[], const char *out,
 			ms = kill_at < now ? 0 : (int)(kill_at - now);
 		ts.tv_sec = ms / 1000;
 		ts.tv_nsec = (long)(ms % 1000) * 1000000;
-		if (ppoll(pfd, 2, &ts, &ss.mask) > 0)
+		if (ppoll(pfd, 2, &ts, &ss.wait_mask) > 0)
 			read_pipes(pfd, 0, r, &tl, capture, &cl, len);
 	}
+	/*
+	 * Also when waitid() failed (the step reaped behind our back, which
+	 * the SIGCHLD setting above should rule out): leftovers are killed.
+	 */
+	saved = errno;
 	kill(-pid, SIGKILL);
 	while ((w = waitpid(pid, &st, 0)) == -1 && errno == EINTR)
 		;
-	read_pipes(pfd, 1, r, &tl, capture, &cl, len);
 	if (w != pid)
+		saved = w == -1 ? errno : saved;
+	read_pipes(pfd, 1, r, &tl, capture, &cl, len);
+	if (w != pid) {
+		errno = saved;
 		goto out;
+	}
 	r->tail[tl] = '\0';
 	if (capture != NULL)
 		capture[cl] = '\0';

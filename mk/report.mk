@@ -10,6 +10,12 @@ tests_unit_test_custody_SOURCES = tests/unit/test-custody.c tests/unit/check.h
 tests_unit_test_custody_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_custody_LDADD = $(UNIT_LDADD)
 
+check_PROGRAMS += tests/unit/test-collect
+TESTS += tests/unit/test-collect
+tests_unit_test_collect_SOURCES = tests/unit/test-collect.c tests/unit/check.h
+tests_unit_test_collect_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_collect_LDADD = $(UNIT_LDADD)
+
 libtriage_libtriage_la_SOURCES += libtriage/report.c
 triageinclude_HEADERS += libtriage/include/triage/report.h
 

@@ -142,14 +142,27 @@ wait_file() {
 # Wait up to 30 s until process $1 (whose command line holds $2) is gone.  A
 # killed process stays a zombie until its new parent reaps it, and kill -0
 # still finds a zombie: that counts as gone, as does a pid now reused.
+# Without ps nothing can be checked: that fails (callers need_cmd ps).
 wait_gone() {
 	local pid=$1 what=$2 i st
+	command -v ps >/dev/null 2>&1 || { echo "wait_gone: no ps to check $pid" >&2; return 1; }
 	for ((i = 0; i < 300; i++)); do
 		st=$(ps -o stat=,args= -p "$pid" 2>/dev/null) || return 0
 		[[ "$st" != Z* && "$st" == *"$what"* ]] || return 0
 		sleep 0.1
 	done
 	echo "process $pid ($what) still running: $st" >&2
+	return 1
+}
+
+# Process $1 is not there at all, not even as a zombie: its parent, which
+# just returned, reaped it.  (Once a parent exits, its zombies go to init,
+# which reaps them soon, so this is checked at once.)
+reaped() {
+	local st
+	command -v ps >/dev/null 2>&1 || { echo "reaped: no ps to check $1" >&2; return 1; }
+	st=$(ps -o stat=,args= -p "$1" 2>/dev/null) || return 0
+	echo "process $1 not reaped: $st" >&2
 	return 1
 }
 
@@ -452,11 +465,13 @@ exit 0'
 
 @test "--step-timeout kills the step's whole process group: nothing it started survives" {
 	local d
+	need_cmd ps
 	d=$(scratch)
 	mkdir "$d/live"
 	stub_tools "$d/bin"
 	hang_tool "$d/bin/triage-walk" "$d"
 	run -2 --separate-stderr timeout 300 "$d/bin/triage-collect" -q --step-timeout 5 -o "$d/c" "$d/live"
+	reaped "$(cat "$d/leader.pid")"
 	[[ "$stderr" == *"[walk] failed: timed out after 5 s"* ]]
 	[ -s "$d/grandchild.pid" ]
 	[ -s "$d/leader.pid" ]
@@ -484,6 +499,7 @@ exit 0'
 		kill -s "$sig" "$pid"
 		st=0
 		wait "$pid" || st=$?
+		reaped "$(cat "$d/leader.pid")"
 		# Killed by the signal itself once the step is gone (128 + n).
 		[ "$st" -eq "$((128 + $(kill -l "$sig")))" ] || { echo "$sig: exit $st" >&2; cat "$d/err" >&2; false; }
 		wait_gone "$(cat "$d/grandchild.pid")" "sleep 1000"
@@ -498,6 +514,44 @@ exit 0'
 		jq_all 'select(.step == "scan") | .status == "ok" and (.removed | index("hits.jsonl"))' "$d/c/custody.jsonl"
 		run -0 --separate-stderr triage-verify --case "$d/c"
 	done
+}
+
+@test "triage-collect killed with SIGKILL during a step: the step's program is killed too" {
+	local d pid
+	need_cmd ps
+	d=$(scratch)
+	mkdir "$d/live"
+	stub_tools "$d/bin"
+	hang_tool "$d/bin/triage-scan" "$d"
+	"$d/bin/triage-collect" -q -o "$d/c" "$d/live" </dev/null >"$d/out" 2>"$d/err" 3>&- &
+	pid=$!
+	echo "$pid" >> "$BATS_TEST_TMPDIR/pids"
+	wait_file "$d/grandchild.pid"
+	kill -KILL "$pid"
+	wait "$pid" || true
+	wait_gone "$(cat "$d/leader.pid")" triage-scan
+}
+
+@test "a step inherits only stdin, stdout and stderr: no pipe, file or caller's descriptor leaks into it" {
+	local d
+	[ -d /proc/self/fd ] || skip "no /proc/self/fd"
+	d=$(scratch)
+	mkdir "$d/live"
+	stub_tools "$d/bin"
+	# ls lists its own descriptors: 0-2, and 3 for the listing itself.
+	cat > "$d/bin/triage-info" <<-EOF
+	#!/bin/sh
+	if [ "\$1" = --version ]; then
+		ls /proc/self/fd > '$d/fds.version'
+		echo 'triage-info (triage) 0.0.0'
+		exit 0
+	fi
+	ls /proc/self/fd
+	EOF
+	# Descriptors of the caller, not close-on-exec, are not passed on either.
+	run -0 --separate-stderr "$d/bin/triage-collect" -q -o "$d/c" "$d/live" 7>"$d/extra" 8<"$d/bin/triage-info"
+	[ "$(tr '\n' ' ' < "$d/c/info.jsonl")" = "0 1 2 3 " ]
+	[ "$(tr '\n' ' ' < "$d/fds.version")" = "0 1 2 3 " ]
 }
 
 @test "a symbolic link planted at CASE/custody.jsonl is refused, and nothing is written through it" {

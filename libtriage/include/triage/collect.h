@@ -86,10 +86,20 @@ typedef struct tr_collect_result {
  * through opts->msg first), TR_EIO (cannot create CASE or write the log),
  * TR_EFORMAT, TR_ENOMEM.
  *
- * Each step runs in a process group of its own, with stdin from /dev/null;
- * a timeout stops the whole group, and when the step's program ends,
- * whatever it left running in its group is killed, so that nothing goes on
- * writing in CASE after its outputs were hashed.  While a step runs,
+ * Each step runs in a process group of its own, with stdin from /dev/null
+ * and no descriptor but 0, 1 and 2 (those the caller left open without
+ * FD_CLOEXEC are not passed on), no signal blocked, the default action for
+ * every signal the caller catches and for SIGCHLD (signals the caller
+ * ignores stay ignored), and, on Linux, SIGKILL as its parent-death signal,
+ * so that it dies with the calling thread (the program's children do not);
+ * a timeout stops the whole group (SIGTERM and SIGCONT, then SIGKILL), and
+ * when the step's program ends, whatever it left running in its group is
+ * killed, so that nothing goes on writing in CASE after its outputs were
+ * hashed.  While a step runs, SIGCHLD is set to its default and blocked, as
+ * system(3) does, so that a caller ignoring it or reaping with waitpid(-1)
+ * in a handler cannot take the step from us; the caller's action is put
+ * back after the step is reaped, and a SIGCHLD that came meanwhile then
+ * goes to its handler.  While a step runs,
  * SIGHUP, SIGINT, SIGQUIT and SIGTERM (those not ignored) are caught: the
  * step's group gets SIGTERM, SIGKILL 10 s later or at a second signal, it
  * is reaped, the caller's handling of the signal is put back and the signal
