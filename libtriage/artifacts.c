@@ -561,6 +561,7 @@ typedef struct env {
 	strv	user, home;		/* parallel */
 	strv	sysroot;		/* "/Windows" */
 	int	windows;
+	int	fold;			/* names compare case-insensitively */
 } env;
 
 struct scan_ctx {
@@ -571,8 +572,12 @@ struct scan_ctx {
 static void
 add_user(env *e, const char *name, const char *home)
 {
-	if (strv_has(&e->home, home))
-		return;
+	size_t i;
+
+	for (i = 0; i < e->home.n; i++)
+		if ((e->fold ? strcasecmp(e->home.v[i], home) :
+		    strcmp(e->home.v[i], home)) == 0)
+			return;
 	if (strv_add(&e->user, name) != 0 || strv_add(&e->home, home) != 0)
 		return;
 }
@@ -635,6 +640,15 @@ read_passwd(tr_fs *fs, env *e)
 	free(buf);
 }
 
+/* A profile folder from the registry's ProfileList; its name is the user's. */
+static void
+add_profile(void *arg, const char *home)
+{
+	const char *slash = strrchr(home, '/');
+
+	add_user(arg, slash != NULL ? slash + 1 : home, home);
+}
+
 static void
 env_release(env *e)
 {
@@ -644,17 +658,23 @@ env_release(env *e)
 }
 
 static int
-env_scan(tr_fs *fs, env *e, tr_error *err)
+env_scan(tr_fs *fs, env *e, tr_warn_fn note, void *note_arg, tr_error *err)
 {
 	struct scan_ctx c = { e, 0 };
 	tr_walk_opts o;
+	size_t i, n;
 
 	memset(&o, 0, sizeof(o));
 	o.flags = TR_WALK_ALLOC | TR_WALK_NOORPHAN;
 	o.max_depth = 1;
 	memset(e, 0, sizeof(*e));
+	e->fold = tr_fs_case_insensitive(fs);
 	if (tr_fs_walk(fs, &o, scan_cb, &c, NULL, err) != TR_OK)
 		return err != NULL ? err->code : TR_EIO;
+	/* Profiles outside Users/ (moved, service accounts) are listed here. */
+	for (i = 0, n = e->sysroot.n; i < n; i++)
+		tri_profiles_read(fs, e->sysroot.v[i], add_profile, e, note,
+		    note_arg);
 	read_passwd(fs, e);
 	if (e->sysroot.n == 0)
 		strv_add(&e->sysroot, "/Windows");
@@ -668,7 +688,7 @@ tr_artifacts_users(tr_fs *fs)
 	tr_rec *arr, *u;
 	size_t i;
 
-	if (env_scan(fs, &e, NULL) != TR_OK)
+	if (env_scan(fs, &e, NULL, NULL, NULL) != TR_OK)
 		memset(&e, 0, sizeof(e));
 	if ((arr = tr_rec_new_array()) == NULL)
 		goto out;
@@ -910,7 +930,7 @@ tr_artifacts_expand(const tr_artifacts *set, const char *const *names,
 			    "unknown artifact '%s'", names[i]);
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return tri_error_set(err, TR_ENOMEM, "out of memory");
-	if ((rc = env_scan(fs, &e, err)) != TR_OK) {
+	if ((rc = env_scan(fs, &e, note, note_arg, err)) != TR_OK) {
 		env_release(&e);
 		tr_artifact_paths_free(p);
 		return rc;

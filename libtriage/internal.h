@@ -80,4 +80,25 @@ int	tri_dir_file_open(tr_file **out, tr_fs *fs, const char *path,
 int64_t	tri_dir_entry_read(const tr_entry *e, uint64_t offset, void *buf,
 	    size_t len, tr_error *err);
 
+/*
+ * Windows profile folders from the registry (profiles.c).  A ProfileList
+ * ProfileImagePath ("C:\Users\bob", "%SystemDrive%\Users\x",
+ * "%SystemRoot%\ServiceProfiles\LocalService") as a "/" path inside the
+ * volume whose system drive letter is drive and whose Windows folder is
+ * sysroot ("/Windows").  0, or -1 when it is not on that volume (another
+ * drive, UNC, other variables, "." or "..", the root itself) or does not
+ * fit in len.
+ */
+int	tri_profile_path(const char *value, char drive, const char *sysroot,
+	    char *buf, size_t len);
+typedef void (*tri_profile_fn)(void *arg, const char *home);
+/*
+ * Call add with each profile folder of the ProfileList of the SOFTWARE
+ * hive under sysroot (System32/config/SOFTWARE), when fs has one.  A hive
+ * that cannot be read or parsed, and a profile that is not on this
+ * volume, go to warn; never fails.
+ */
+void	tri_profiles_read(tr_fs *fs, const char *sysroot, tri_profile_fn add,
+	    void *arg, tr_warn_fn warn, void *warn_arg);
+
 #endif

@@ -1,7 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
 # Build wiring of triage-extract (library sources, program, man page, tests).
 libtriage_libtriage_la_SOURCES += libtriage/extract.c libtriage/extractrun.c \
-	libtriage/artifacts.c libtriage/safepath.c libtriage/glob.c
+	libtriage/artifacts.c libtriage/safepath.c libtriage/glob.c \
+	libtriage/profiles.c
+# The registry's ProfileList (profiles.c): libregf reading from memory via
+# libbfio, loaded with dlmopen() at run time (see profiles.c), never linked.
+libtriage_libtriage_la_CFLAGS += $(LIBREGF_CFLAGS) $(LIBBFIO_CFLAGS)
 triageinclude_HEADERS += libtriage/include/triage/extract.h \
 	libtriage/include/triage/artifacts.h
 

@@ -11,6 +11,7 @@
 #include "check.h"
 #include "triage/triage.h"
 #include "triage/artifacts.h"
+#include "../../libtriage/internal.h"
 
 static unsigned notes;
 
@@ -20,6 +21,16 @@ count_note(void *arg, const char *msg)
 	(void)arg;
 	(void)msg;
 	notes++;
+}
+
+static char last_note[1024];
+
+static void
+keep_note(void *arg, const char *msg)
+{
+	(void)arg;
+	notes++;
+	snprintf(last_note, sizeof(last_note), "%s", msg);
 }
 
 static char *
@@ -211,6 +222,141 @@ test_artifacts_expand_hostile_home(void)
 	CHECK(rmdir(dir) == 0);
 }
 
+/* ProfileImagePath values to paths inside the volume. */
+static void
+test_artifacts_profile_path(void)
+{
+	static const struct {
+		const char	*value, *want;
+	} t[] = {
+		{ "C:\\Users\\alice", "/Users/alice" },
+		{ "c:\\Profiles\\dave\\", "/Profiles/dave" },
+		{ "%SystemDrive%\\Users\\bob", "/Users/bob" },
+		{ "%systemdrive%\\\\Users\\bob", "/Users/bob" },
+		{ "%SystemRoot%\\ServiceProfiles\\LocalService",
+		    "/WINNT/ServiceProfiles/LocalService" },
+		{ "%windir%\\system32\\config\\systemprofile",
+		    "/WINNT/system32/config/systemprofile" },
+		{ "\\Users\\carol", "/Users/carol" },
+		{ "C:/Users/x y", "/Users/x y" },
+		{ "D:\\Users\\frank", NULL },
+		{ "\\\\server\\share\\gina", NULL },
+		{ "Users\\rel", NULL },
+		{ "%USERPROFILE%\\x", NULL },
+		{ "%SystemRootX%\\x", NULL },
+		{ "C:Users", NULL },
+		{ "C:\\", NULL },
+		{ "C:\\Users\\..\\..\\etc", NULL },
+		{ "C:\\Users\\.\\x", NULL },
+		{ "", NULL },
+	};
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (t[i].want == NULL) {
+			if (tri_profile_path(t[i].value, 'C', "/WINNT", buf,
+			    sizeof(buf)) != -1) {
+				fprintf(stderr, "'%s' mapped to '%s'\n",
+				    t[i].value, buf);
+				CHECK(0);
+			}
+			continue;
+		}
+		CHECK(tri_profile_path(t[i].value, 'C', "/WINNT", buf,
+		    sizeof(buf)) == 0);
+		CHECK_STR(buf, t[i].want);
+	}
+	/* The system drive is the hive's, not always C:. */
+	CHECK(tri_profile_path("E:\\Users\\h", 'e', "/Windows", buf,
+	    sizeof(buf)) == 0);
+	CHECK_STR(buf, "/Users/h");
+	CHECK(tri_profile_path("C:\\Users\\h", 'E', "/Windows", buf,
+	    sizeof(buf)) == -1);
+	/* Too long for the buffer: refused, never cut. */
+	CHECK(tri_profile_path("C:\\Users\\a-rather-long-user-name", 'C',
+	    "/Windows", buf, 16) == -1);
+}
+
+static void
+put_file(const char *path, const void *data, size_t len)
+{
+	FILE *fp;
+
+	CHECK((fp = fopen(path, "wb")) != NULL);
+	CHECK(fwrite(data, 1, len, fp) == len || len == 0);
+	CHECK(fclose(fp) == 0);
+}
+
+/*
+ * A SOFTWARE hive that is not one (random bytes, empty): a note naming the
+ * hive, and the profile folders still come from Users/.
+ */
+static void
+test_artifacts_profiles_bad_hive(void)
+{
+	const char *win[] = { "TriageWindowsPowerShellHistory" };
+	static const char *const dirs[] = { "Windows", "Windows/System32",
+	    "Windows/System32/config", "Users", "Users/erin" };
+	char dir[] = "/tmp/test-artifacts-win.XXXXXX", path[256];
+	unsigned char junk[8192];
+	tr_artifacts *set;
+	tr_source *src;
+	tr_layout *l;
+	tr_fs *fs;
+	tr_artifact_paths *p;
+	tr_error err;
+	size_t i, k;
+	int round, erin;
+
+	CHECK(mkdtemp(dir) != NULL);
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, dirs[i]);
+		CHECK(mkdir(path, 0700) == 0);
+	}
+	for (i = 0; i < sizeof(junk); i++)
+		junk[i] = (unsigned char)(i * 7919u >> 3);
+	memcpy(junk, "regf", 4);	/* a signature alone is not a hive */
+	CHECK_STATUS(tr_artifacts_new(&set, &err), TR_OK);
+	CHECK_STATUS(tr_artifacts_load_dir(set, TRIAGE_SRCDIR "/rules/artifacts",
+	    NULL, NULL, &err), TR_OK);
+	snprintf(path, sizeof(path), "%s/Windows/System32/config/SOFTWARE",
+	    dir);
+	for (round = 0; round < 3; round++) {
+		put_file(path, junk, round == 0 ? sizeof(junk) : round == 1 ?
+		    0 : 100);
+		CHECK_STATUS(tr_source_open(&src, dir, NULL, 0, &err), TR_OK);
+		CHECK_STATUS(tr_source_layout(src, &l, NULL, NULL, &err),
+		    TR_OK);
+		CHECK_STATUS(tr_fs_open(&fs, src, &l->fs[0], &err), TR_OK);
+		notes = 0;
+		last_note[0] = '\0';
+		CHECK_STATUS(tr_artifacts_expand(set, win, 1, fs, keep_note,
+		    NULL, &p, &err), TR_OK);
+		CHECK(notes == 1);
+		CHECK_CONTAINS(last_note, "cannot parse registry hive "
+		    "'/Windows/System32/config/SOFTWARE'");
+		CHECK_CONTAINS(last_note, dir);
+		for (k = 0, erin = 0; k < tr_artifact_paths_count(p); k++)
+			if (strcmp(tr_artifact_paths_glob(p, k), "/Users/erin/"
+			    "AppData/Roaming/Microsoft/Windows/PowerShell/"
+			    "PSReadLine/ConsoleHost_history.txt") == 0)
+				erin = 1;
+		CHECK(erin);
+		tr_artifact_paths_free(p);
+		tr_fs_close(fs);
+		tr_layout_free(l);
+		tr_source_close(src);
+	}
+	tr_artifacts_free(set);
+	CHECK(unlink(path) == 0);
+	for (i = sizeof(dirs) / sizeof(dirs[0]); i-- > 0;) {
+		snprintf(path, sizeof(path), "%s/%s", dir, dirs[i]);
+		CHECK(rmdir(path) == 0);
+	}
+	CHECK(rmdir(dir) == 0);
+}
+
 int
 main(void)
 {
@@ -218,5 +364,7 @@ main(void)
 	test_artifacts_ours();
 	test_artifacts_expand();
 	test_artifacts_expand_hostile_home();
+	test_artifacts_profile_path();
+	test_artifacts_profiles_bad_hive();
 	return 0;
 }
