@@ -396,3 +396,122 @@ EOF2
 		oracle_every_file "$TRIAGE_TEST_DATA/images/$img"
 	done
 }
+
+# ---- user profile folders from the registry's ProfileList ----
+
+# profiles_hive OUT [HIVEXSH-LINES]: a small real hive (a copy of the shared
+# fixtures' SECURITY hive, MIT, never committed) with a ProfileList added by
+# hivexsh: dave in C:\Profiles\dave (not under Users), LocalService under
+# %SystemRoot%, erin again as C:\Users\ERIN, and frank on D:.
+profiles_hive() {
+	local out=$1 base=$TRIAGE_TEST_DATA/artifacts/registry/regipy/SECURITY
+	[ -f "$base" ] || skip "no registry hive in the shared fixtures ($base)"
+	need_cmd hivexsh
+	cp "$base" "$out"
+	chmod u+w "$out"
+	hivexsh -w "$out" <<'EOF2'
+add Microsoft
+cd Microsoft
+add Windows NT
+cd Windows NT
+add CurrentVersion
+cd CurrentVersion
+setval 1
+SystemRoot
+string:C:\WINDOWS
+add ProfileList
+cd ProfileList
+add S-1-5-21-7-8-9-1001
+cd S-1-5-21-7-8-9-1001
+setval 1
+ProfileImagePath
+string:C:\Profiles\dave
+cd ..
+add S-1-5-19
+cd S-1-5-19
+setval 1
+ProfileImagePath
+expandstring:%SystemRoot%\ServiceProfiles\LocalService
+cd ..
+add S-1-5-21-7-8-9-1002
+cd S-1-5-21-7-8-9-1002
+setval 1
+ProfileImagePath
+expandstring:%SystemDrive%\Users\ERIN
+cd ..
+add S-1-5-21-7-8-9-1003
+cd S-1-5-21-7-8-9-1003
+setval 1
+ProfileImagePath
+string:D:\Users\frank
+commit
+EOF2
+}
+
+# profiles_img IMG SOFTWARE: a Windows-like FAT disk with that SOFTWARE hive,
+# Users/erin, Profiles/dave and Windows/ServiceProfiles/LocalService, each
+# with an NTUSER.DAT and (erin, dave) a PowerShell history.
+profiles_img() {
+	local img=$1 hive=$2 st u ps
+	need_cmd mkfs.vfat mcopy
+	st=$(scratch)/staging
+	ps=AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine
+	mkdir -p "$st/Windows/System32/config" "$st/Windows/ServiceProfiles/LocalService"
+	cp "$hive" "$st/Windows/System32/config/SOFTWARE"
+	for u in Users/erin Profiles/dave; do
+		mkdir -p "$st/$u/$ps"
+		echo "hive of $u" > "$st/$u/NTUSER.DAT"
+		echo "history of $u" > "$st/$u/$ps/ConsoleHost_history.txt"
+	done
+	echo "hive of LocalService" > "$st/Windows/ServiceProfiles/LocalService/NTUSER.DAT"
+	rm -f "$img"
+	mkfs.vfat -C -n WIN "$img" 4096 >/dev/null
+	MTOOLS_SKIP_CHECK=1 MTOOLSRC=/dev/null mcopy -s -i "$img" "$st"/* ::/
+}
+
+@test "ProfileList: profiles outside Users are found (hivex-made SOFTWARE hive)" {
+	local s out rel; s=$(scratch)
+	profiles_hive "$s/SOFTWARE"
+	profiles_img "$s/win.img" "$s/SOFTWARE"
+	out=$s/out
+	run -0 --separate-stderr triage-extract -a windows-triage -o "$out" "$s/win.img"
+	assert_jsonl "$output"
+	run -0 jq -r '"\(.path)\t\(.artifact)"' "$out/manifest.jsonl"
+	diff <(sort <<<"$output") - <<'EOF2'
+/Profiles/dave/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt	TriageWindowsPowerShellHistory
+/Profiles/dave/NTUSER.DAT	TriageWindowsUserRegistryHives
+/Users/erin/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt	TriageWindowsPowerShellHistory
+/Users/erin/NTUSER.DAT	TriageWindowsUserRegistryHives
+/Windows/ServiceProfiles/LocalService/NTUSER.DAT	TriageWindowsUserRegistryHives
+/Windows/System32/config/SOFTWARE	TriageWindowsSystemRegistryHives
+EOF2
+	rel=$(jq -r 'select(.path == "/Profiles/dave/NTUSER.DAT") | .output' "$out/manifest.jsonl")
+	[ "$(cat "$out/$rel")" = "hive of Profiles/dave" ]
+	# frank's profile is on D: (not this volume): said, with SID and value.
+	[[ $stderr == *"S-1-5-21-7-8-9-1003"* ]]
+	[[ $stderr == *"'D:\\Users\\frank'"* ]]
+	[[ $stderr == *"not on this volume"* ]]
+	# erin (listed and in ProfileList as ERIN) and the rest give no other message.
+	[ "$(grep -c . <<<"$stderr")" = 1 ]
+}
+
+@test "ProfileList: a corrupt or truncated SOFTWARE hive gives a warning; Users/ still expands" {
+	local s out kind; s=$(scratch)
+	profiles_hive "$s/good"
+	for kind in random truncated; do
+		case $kind in
+		random) head -c 65536 /dev/urandom > "$s/SOFTWARE" ;;
+		truncated) head -c 6000 "$s/good" > "$s/SOFTWARE" ;;
+		esac
+		profiles_img "$s/win.img" "$s/SOFTWARE"
+		out=$s/out-$kind
+		run -0 --separate-stderr triage-extract -a windows-triage -o "$out" "$s/win.img"
+		[[ $stderr == *"cannot parse registry hive '/Windows/System32/config/SOFTWARE'"* ]]
+		[[ $stderr == *"'$s/win.img'"* ]]
+		[[ $stderr == *"folder listing only"* ]]
+		run -0 jq -r .path "$out/manifest.jsonl"
+		grep -qx /Users/erin/NTUSER.DAT <<<"$output"
+		grep -qx /Users/erin/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt <<<"$output"
+		! grep -q /Profiles/dave <<<"$output"
+	done
+}
