@@ -100,6 +100,9 @@ cli_version(void)
 	printf("libyara %s\n", tr_version_yara());
 	printf("jansson %s\n", tr_version_jansson());
 	printf("%s\n", tr_version_openssl());
+	printf("libyaml %s\n", tr_version_yaml());
+	printf("libdeflate %s\n", tr_version_deflate());
+	printf("libregf %s\n", tr_version_regf());
 	exit(fflush(stdout) == 0 && !ferror(stdout) ? CLI_EXIT_OK :
 	    CLI_EXIT_TROUBLE);
 }

@@ -101,4 +101,7 @@ typedef void (*tri_profile_fn)(void *arg, const char *home);
 void	tri_profiles_read(tr_fs *fs, const char *sysroot, tri_profile_fn add,
 	    void *arg, tr_warn_fn warn, void *warn_arg);
 
+/* libregf's version, loading it (profiles.c); "(not loaded)" when it cannot be. */
+const char *tri_regf_version(void);
+
 #endif

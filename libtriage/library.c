@@ -2,9 +2,11 @@
 /* Library set-up and the versions of everything we are built on. */
 #include "internal.h"
 
+#include <libdeflate.h>
 #include <libewf.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
+#include <yaml.h>
 #include <yara.h>
 
 int
@@ -58,4 +60,22 @@ const char *
 tr_version_openssl(void)
 {
 	return OpenSSL_version(OPENSSL_VERSION);
+}
+
+const char *
+tr_version_yaml(void)
+{
+	return yaml_get_version_string();
+}
+
+const char *
+tr_version_deflate(void)
+{
+	return LIBDEFLATE_VERSION_STRING;
+}
+
+const char *
+tr_version_regf(void)
+{
+	return tri_regf_version();
 }

@@ -33,7 +33,7 @@
 #define BFIO_API(X) X(libregf_file_open)
 #endif
 #define REGF_API(X) BFIO_API(X) \
-	X(libregf_error_backtrace_sprint) X(libregf_error_free) \
+	X(libregf_get_version) X(libregf_error_backtrace_sprint) X(libregf_error_free) \
 	X(libregf_file_close) X(libregf_file_free) \
 	X(libregf_file_get_key_by_utf8_path) X(libregf_file_initialize) \
 	X(libregf_key_free) X(libregf_key_get_number_of_sub_keys) \
@@ -73,6 +73,13 @@ rg_load(void)
 	REGF_API(LOAD)
 #undef LOAD
 	rg.ok = 1;
+}
+
+const char *
+tri_regf_version(void)
+{
+	pthread_once(&rg_once, rg_load);
+	return rg.ok ? rg.libregf_get_version() : "(not loaded)";
 }
 
 static const char profile_list[] =

@@ -49,6 +49,9 @@ same_as_oracle() {
 	[[ "$output" == *"libewf 2"* ]]
 	[[ "$output" == *"libyara "* ]]
 	[[ "$output" == *"jansson "* ]]
+	[[ "$output" == *"libyaml 0."* ]]
+	[[ "$output" == *"libdeflate 1."* ]]
+	[[ "$output" == *"libregf 20"* ]]
 }
 
 @test "an unknown option exits 2 with the usage on stderr" {

@@ -56,8 +56,10 @@ TR_API int tr_artifacts_has(const tr_artifacts *set, const char *name);
  * recursively, each definition once): absolute globs for tr_glob_match()
  * with '/' as separator, each with the name of the definition it comes
  * from.  Parameters are resolved from fs itself: user profile folders
- * under /Users and /Documents and Settings, homes from /etc/passwd plus
- * /home/ and /root, the Windows folder at the root.  A path that uses a
+ * under /Users and /Documents and Settings and those the SOFTWARE hive's
+ * ProfileList names (a hive that cannot be read is a warning), homes from
+ * /etc/passwd plus /home/ and /root, the Windows folder at the root.  A
+ * path that uses a
  * parameter with no value here (%%users.sid%%...) is left out and told to
  * note once per parameter.  TR_ENOTFOUND names an unknown artifact.
  */

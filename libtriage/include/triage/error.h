@@ -63,6 +63,10 @@ TR_API const char *tr_version_ewf(void);
 TR_API const char *tr_version_yara(void);
 TR_API const char *tr_version_jansson(void);
 TR_API const char *tr_version_openssl(void);
+TR_API const char *tr_version_yaml(void);
+TR_API const char *tr_version_deflate(void);
+/* libregf is loaded on first use (see triage-extract(1)): this loads it. */
+TR_API const char *tr_version_regf(void);
 
 #ifdef __cplusplus
 }
