@@ -181,6 +181,7 @@ walk_cb(void *arg, const tr_entry *e)
 	tr_extract_item item;
 	tr_rec *rec = NULL;
 	tr_error err;
+	int64_t size;
 	int del = e->deleted || e->meta_deleted, sel = 0;
 
 	/* A record read is found even when it names no regular file. */
@@ -216,6 +217,9 @@ walk_cb(void *arg, const tr_entry *e)
 		return TR_WALK_ERROR;
 	}
 	r->st->written++;
+	if (o->progress != NULL)
+		o->progress(o->progress_arg, 1, tr_rec_get_int(rec, "size",
+		    &size) && size > 0 ? (uint64_t)size : 0);
 	tr_rec_free(rec);
 	return TR_WALK_CONTINUE;
 unselected:

@@ -166,6 +166,13 @@ typedef struct tr_extract_opts {
 	 */
 	tr_warn_fn	warn;
 	void		*warn_arg;
+	/*
+	 * Called after each file copied and its record taken by out, with
+	 * files 1 and the bytes copied, from the thread that called
+	 * tr_extract_run() (the run starts no threads).  May be NULL.
+	 */
+	void		(*progress)(void *arg, uint64_t files, uint64_t bytes);
+	void		*progress_arg;
 } tr_extract_opts;
 
 typedef struct tr_extract_stats {
