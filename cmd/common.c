@@ -94,15 +94,10 @@ cli_help(const char *text)
 void
 cli_version(void)
 {
-	printf("%s (triage) %s\n", cli_progname, tr_version());
-	printf("libtsk %s\n", tr_version_tsk());
-	printf("libewf %s\n", tr_version_ewf());
-	printf("libyara %s\n", tr_version_yara());
-	printf("jansson %s\n", tr_version_jansson());
-	printf("%s\n", tr_version_openssl());
-	printf("libyaml %s\n", tr_version_yaml());
-	printf("libdeflate %s\n", tr_version_deflate());
-	printf("libregf %s\n", tr_version_regf());
+	char buf[1024];
+
+	tr_version_text(cli_progname, buf, sizeof(buf));
+	fputs(buf, stdout);
 	exit(fflush(stdout) == 0 && !ferror(stdout) ? CLI_EXIT_OK :
 	    CLI_EXIT_TROUBLE);
 }

@@ -590,12 +590,8 @@ versions_of(const char *path, const char *tool, unsigned timeout)
 	if ((v = tr_rec_new_object()) == NULL)
 		return NULL;
 	if (strcmp(tool, "triage-collect") == 0) {
-		/* What cli_version() prints, so the keys match the tools'. */
-		snprintf(out, sizeof(out), "%s (triage) %s\nlibtsk %s\n"
-		    "libewf %s\nlibyara %s\njansson %s\n%s\n", tool,
-		    tr_version(), tr_version_tsk(), tr_version_ewf(),
-		    tr_version_yara(), tr_version_jansson(),
-		    tr_version_openssl());
+		/* What every tool's --version prints, so the keys match. */
+		tr_version_text(tool, out, sizeof(out));
 	} else if (run_tool(path, argv, NULL, &r, out, sizeof(out), timeout) != 0 ||
 	    r.code != 0) {
 		return v;

@@ -79,3 +79,17 @@ tr_version_regf(void)
 {
 	return tri_regf_version();
 }
+
+size_t
+tr_version_text(const char *prog, char *buf, size_t len)
+{
+	int n;
+
+	n = snprintf(buf, len, "%s (triage) %s\nlibtsk %s\nlibewf %s\n"
+	    "libyara %s\njansson %s\n%s\nlibyaml %s\nlibdeflate %s\n"
+	    "libregf %s\n", prog, tr_version(), tr_version_tsk(),
+	    tr_version_ewf(), tr_version_yara(), tr_version_jansson(),
+	    tr_version_openssl(), tr_version_yaml(), tr_version_deflate(),
+	    tr_version_regf());
+	return n < 0 ? 0 : (size_t)n;
+}

@@ -67,6 +67,11 @@ TR_API const char *tr_version_yaml(void);
 TR_API const char *tr_version_deflate(void);
 /* libregf is loaded on first use (see triage-extract(1)): this loads it. */
 TR_API const char *tr_version_regf(void);
+/*
+ * What --version prints: "PROG (triage) VERSION" and one "library version"
+ * line each, cut to fit len (NUL-terminated).  Returns the full length.
+ */
+TR_API size_t tr_version_text(const char *prog, char *buf, size_t len);
 
 #ifdef __cplusplus
 }
