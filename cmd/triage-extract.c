@@ -10,6 +10,7 @@
 #include "common.h"
 #include "triage/artifacts.h"
 #include "triage/extract.h"
+#include "triage/progress.h"
 
 #define USAGE "usage: triage-extract [-dFhlquV] [-a artifact] " \
 	"[-b sector-size] [-D definitions] [-f format] [-i inode] " \
@@ -33,7 +34,7 @@ static const char help[] = USAGE "\n"
 "  -o, --output FOLDER    where the copies go (required to extract)\n"
 "  -p, --path GLOB        paths matching GLOB: * ? [..] ** (repeatable)\n"
 "  -v, --volume N         only this volume (see triage-info)\n"
-"  -q, --quiet            no warnings\n"
+"  -q, --quiet            no warnings, no progress line\n"
 "  -u, --unbuffered       flush after every record\n"
 "  -h, --help             this help\n"
 "  -V, --version          versions of triage and its libraries\n"
@@ -88,11 +89,28 @@ add(const char ***v, size_t *n, const char *s)
 	(*v)[(*n)++] = s;
 }
 
+/*
+ * Messages take the place of the progress line (arg, NULL when there is
+ * none), which comes back with the next file.
+ */
 static void
 error_cb(void *arg, const char *msg)
 {
-	(void)arg;
+	tr_progress_clear(arg);
 	cli_error("%s", msg);
+}
+
+static void
+warn_cb(void *arg, const char *msg)
+{
+	tr_progress_clear(arg);
+	cli_warn("%s", msg);
+}
+
+static void
+progress_cb(void *arg, uint64_t files, uint64_t bytes)
+{
+	tr_progress_add(arg, files, bytes);
 }
 
 static tr_jsonl *
@@ -233,11 +251,12 @@ main(int argc, char *argv[])
 	struct opts o = { .volume = TR_VOLUME_ALL };
 	struct output so = { NULL, 0 };
 	tr_artifacts *defs = NULL;
+	tr_progress *progress = NULL;
 	tr_extract_opts xo;
 	tr_extract_stats st;
 	tr_error err;
 	size_t i;
-	int status;
+	int rc, status;
 
 	cli_init(argv[0]);
 	parse_args(argc, argv, &o);
@@ -277,12 +296,22 @@ main(int argc, char *argv[])
 	xo.in = stdin;
 	xo.out = write_cb;
 	xo.out_arg = &so;
+	if (!cli_quiet)
+		progress = tr_progress_new(stderr, cli_progname, "files");
 	xo.error = error_cb;
-	xo.warn = cli_warn_cb;
+	xo.error_arg = progress;
+	xo.warn = warn_cb;
+	xo.warn_arg = progress;
+	if (progress != NULL) {
+		xo.progress = progress_cb;
+		xo.progress_arg = progress;
+	}
 	so.unbuffered = o.unbuffered;
 	/* Every problem, the one that stops the run too, went to error_cb. */
-	if (tr_extract_run((const char *const *)argv, (size_t)argc, &xo, &st,
-	    &err) != TR_OK)
+	rc = tr_extract_run((const char *const *)argv, (size_t)argc, &xo, &st,
+	    &err);
+	tr_progress_free(progress);
+	if (rc != TR_OK)
 		status = so.w != NULL ? cli_close_output(so.w,
 		    CLI_EXIT_TROUBLE) : CLI_EXIT_TROUBLE;
 	else
