@@ -515,3 +515,30 @@ EOF2
 		! grep -q /Profiles/dave <<<"$output"
 	done
 }
+
+@test "progress on a terminal: a line blanked out before an error and at the end, never in the records; none with -q" {
+	need_cmd script
+	local d x="$TRIAGE_BUILDDIR/cmd/triage-extract"
+	d=$(scratch)
+	# script copies its stdin to the terminal it makes: give it nothing.
+	run -0 script -qec "'$x' -p '**' -o '$d/tty' '$SAMPLE' > '$d/out'" /dev/null </dev/null
+	[[ "$output" == *$'\r'"triage-extract: "*" files, "*" MiB, "* ]]
+	[[ "$output" == *$'\r' ]]
+	assert_jsonl "$(cat "$d/out")"
+	# the same records and manifest as with stderr a file, which stays empty
+	run -0 --separate-stderr triage-extract -p '**' -o "$d/file" "$SAMPLE"
+	[ -z "$stderr" ]
+	[ "$(cat "$d/out")" = "$output" ]
+	cmp "$d/tty/manifest.jsonl" "$d/file/manifest.jsonl"
+	# an error (a record on stdin naming no file) takes the line's place
+	triage-walk "$SAMPLE" > "$d/recs"
+	jq -c 'select(.type == "file")' "$d/recs" | tail -1 | jq -c '.inode = "99999"' >> "$d/recs"
+	run -2 script -qec "'$x' -o '$d/err' < '$d/recs' > '$d/out'" /dev/null </dev/null
+	[[ "$output" == *$'\r'"triage-extract: "*" files, "*$'\r'" "*$'\r'"triage-extract: no inode 99999 "* ]]
+	run -2 --separate-stderr triage-extract -o "$d/err2" < "$d/recs"
+	[ "$(cat "$d/out")" = "$output" ]
+	cmp "$d/err/manifest.jsonl" "$d/err2/manifest.jsonl"
+	# -q: no progress line
+	run -0 script -qec "'$x' -q -p '**' -o '$d/q' '$SAMPLE' > /dev/null" /dev/null </dev/null
+	[ -z "$output" ]
+}
