@@ -558,7 +558,7 @@ tr_artifacts_record(const tr_artifacts *set, size_t i)
 /* ---- expansion against one filesystem ---- */
 
 typedef struct env {
-	strv	user, home;		/* parallel */
+	strv	user, home, sid;	/* parallel; sid "" when unknown */
 	strv	sysroot;		/* "/Windows" */
 	int	windows;
 	int	fold;			/* names compare case-insensitively */
@@ -570,16 +570,46 @@ struct scan_ctx {
 };
 
 static void
-add_user(env *e, const char *name, const char *home)
+strv_pop(strv *s)
 {
+	free(s->v[--s->n]);
+}
+
+/*
+ * A user once per home folder; sid (or NULL) fills in that of a user
+ * found first by the folder listing.  Two SIDs with one home stay two
+ * users: each may have its own Recycle Bin.
+ */
+static void
+add_user(env *e, const char *name, const char *home, const char *sid)
+{
+	char *dup;
 	size_t i;
 
-	for (i = 0; i < e->home.n; i++)
+	for (i = 0; i < e->home.n; i++) {
 		if ((e->fold ? strcasecmp(e->home.v[i], home) :
-		    strcmp(e->home.v[i], home)) == 0)
+		    strcmp(e->home.v[i], home)) != 0)
+			continue;
+		if (sid == NULL || strcmp(e->sid.v[i], sid) == 0)
 			return;
-	if (strv_add(&e->user, name) != 0 || strv_add(&e->home, home) != 0)
+		if (e->sid.v[i][0] == '\0') {
+			if ((dup = strdup(sid)) != NULL) {
+				free(e->sid.v[i]);
+				e->sid.v[i] = dup;
+			}
+			return;
+		}
+	}
+	if (strv_add(&e->user, name) != 0)
 		return;
+	if (strv_add(&e->home, home) != 0) {
+		strv_pop(&e->user);
+		return;
+	}
+	if (strv_add(&e->sid, sid != NULL ? sid : "") != 0) {
+		strv_pop(&e->user);
+		strv_pop(&e->home);
+	}
 }
 
 static int
@@ -595,7 +625,7 @@ scan_cb(void *arg, const tr_entry *en)
 			c->env->windows = 1;
 			strv_add(&c->env->sysroot, en->path);
 		} else if (strcmp(en->name, "root") == 0)
-			add_user(c->env, "root", en->path);
+			add_user(c->env, "root", en->path, NULL);
 		return (strcasecmp(en->name, "Users") == 0 ||
 		    strcasecmp(en->name, "Documents and Settings") == 0 ||
 		    strcmp(en->name, "home") == 0) ? TR_WALK_CONTINUE :
@@ -603,7 +633,7 @@ scan_cb(void *arg, const tr_entry *en)
 	}
 	if (en->name[0] != '.' && strchr(en->name, '/') == NULL &&
 	    strcasecmp(en->name, "All Users") != 0)
-		add_user(c->env, en->name, en->path);
+		add_user(c->env, en->name, en->path, NULL);
 	return TR_WALK_CONTINUE;
 }
 
@@ -635,18 +665,21 @@ read_passwd(tr_fs *fs, env *e)
 		}
 		if (fld[5] != NULL && fld[5][0] == '/' && fld[0][0] != '\0' &&
 		    fld[0][0] != '#')
-			add_user(e, fld[0], fld[5]);
+			add_user(e, fld[0], fld[5], NULL);
 	}
 	free(buf);
 }
 
-/* A profile folder from the registry's ProfileList; its name is the user's. */
+/*
+ * A profile folder from the registry's ProfileList, with its SID; the
+ * folder's name is the user's (%%users.username%%).
+ */
 static void
-add_profile(void *arg, const char *home)
+add_profile(void *arg, const char *home, const char *sid)
 {
 	const char *slash = strrchr(home, '/');
 
-	add_user(arg, slash != NULL ? slash + 1 : home, home);
+	add_user(arg, slash != NULL ? slash + 1 : home, home, sid);
 }
 
 static void
@@ -654,6 +687,7 @@ env_release(env *e)
 {
 	strv_free(&e->user);
 	strv_free(&e->home);
+	strv_free(&e->sid);
 	strv_free(&e->sysroot);
 }
 
@@ -673,7 +707,7 @@ env_scan(tr_fs *fs, env *e, tr_warn_fn note, void *note_arg, tr_error *err)
 		return err != NULL ? err->code : TR_EIO;
 	/* Profiles outside Users/ (moved, service accounts) are listed here. */
 	for (i = 0, n = e->sysroot.n; i < n; i++)
-		tri_profiles_read(fs, e->sysroot.v[i], add_profile, e, note,
+		tri_profiles_read_sid(fs, e->sysroot.v[i], add_profile, e, note,
 		    note_arg);
 	read_passwd(fs, e);
 	if (e->sysroot.n == 0)
@@ -698,6 +732,8 @@ tr_artifacts_users(tr_fs *fs)
 		    strlen(e.user.v[i])) != TR_OK ||
 		    tr_rec_set_text(u, "home", e.home.v[i],
 		    strlen(e.home.v[i])) != TR_OK ||
+		    (e.sid.v[i][0] != '\0' && tr_rec_set_str(u, "sid",
+		    e.sid.v[i]) != TR_OK) ||
 		    tr_rec_append(arr, u) != TR_OK) {
 			tr_rec_free(arr);
 			arr = NULL;
@@ -709,7 +745,10 @@ out:
 	return arr;
 }
 
-/* Values of one %%variable%% for user u (or -1 for none); 0 if unknown. */
+/*
+ * Values of one %%variable%% for user u (or -1 for none); 0 if unknown.
+ * A known one may have no value for u (a user without a SID).
+ */
 static int
 var_values(const env *e, const char *var, ssize_t u, strv *vals)
 {
@@ -727,7 +766,10 @@ var_values(const env *e, const char *var, ssize_t u, strv *vals)
 		V("%s", h);
 	else if (strcmp(var, "users.username") == 0)
 		V("%s", e->user.v[u]);
-	else if (strcmp(var, "users.appdata") == 0) {
+	else if (strcmp(var, "users.sid") == 0) {
+		if (e->sid.v[u][0] != '\0')
+			V("%s", e->sid.v[u]);
+	} else if (strcmp(var, "users.appdata") == 0) {
 		V("%s/AppData/Roaming", h);
 		V("%s/Application Data", h);
 	} else if (strcmp(var, "users.localappdata") == 0) {
@@ -770,6 +812,8 @@ struct expand_ctx {
 	tr_artifact_paths	*out;
 	const char		*artifact;
 	strv			*unknown;
+	strv			nosid;		/* users lacking a SID */
+	const char		*nosid_art;	/* the first artifact needing it */
 	tr_warn_fn		note;
 	void			*note_arg;
 	int			nomem;
@@ -835,6 +879,15 @@ expand_one(struct expand_ctx *c, const char *p, size_t from, ssize_t u)
 			    "left out", c->artifact, var);
 		}
 		strv_free(&vals);
+		return;
+	}
+	if (vals.n == 0 && u >= 0) {
+		/* users.sid of a user the ProfileList does not name */
+		if (c->nosid_art == NULL)
+			c->nosid_art = c->artifact;
+		if (!strv_has(&c->nosid, c->env->user.v[u]) &&
+		    strv_add(&c->nosid, c->env->user.v[u]) != 0)
+			c->nomem = 1;
 		return;
 	}
 	for (i = 0; i < vals.n; i++) {
@@ -908,6 +961,40 @@ expand_art(struct expand_ctx *c, const tr_artifacts *set, const char *name,
 	    TR_OK;
 }
 
+/*
+ * Once per volume: the users whose paths needing %%users.sid%% were left
+ * out.  Only on a Windows volume: elsewhere no user has one.
+ */
+static void
+note_nosid(const struct expand_ctx *c)
+{
+	char list[300];
+	size_t i, len = 0;
+	int n;
+
+	if (c->nosid.n == 0 || !c->env->windows)
+		return;
+	list[0] = '\0';
+	for (i = 0; i < c->nosid.n; i++) {
+		/* 32 bytes stay for " and N more" */
+		n = snprintf(list + len, sizeof(list) - 32 - len, "%s'%s'",
+		    i > 0 ? ", " : "", c->nosid.v[i]);
+		if (n < 0 || (size_t)n >= sizeof(list) - 32 - len) {
+			list[len] = '\0';
+			break;
+		}
+		len += (size_t)n;
+	}
+	if (i < c->nosid.n)
+		snprintf(list + len, sizeof(list) - len, "%s%zu more",
+		    i > 0 ? " and " : "", c->nosid.n - i);
+	notef(c->note, c->note_arg, "artifact '%s': no value for "
+	    "%%%%users.sid%%%% for %s %s (not in the registry's ProfileList); "
+	    "paths using it are left out for %s", c->nosid_art,
+	    c->nosid.n > 1 ? "users" : "user", list,
+	    c->nosid.n > 1 ? "them" : "that user");
+}
+
 int
 tr_artifacts_expand(const tr_artifacts *set, const char *const *names,
     size_t nnames, tr_fs *fs, tr_warn_fn note, void *note_arg,
@@ -943,6 +1030,9 @@ tr_artifacts_expand(const tr_artifacts *set, const char *const *names,
 	c.note_arg = note_arg;
 	for (i = 0, rc = TR_OK; rc == TR_OK && i < nnames; i++)
 		rc = expand_art(&c, set, names[i], &seen, err);
+	if (rc == TR_OK)
+		note_nosid(&c);
+	strv_free(&c.nosid);
 	strv_free(&seen);
 	strv_free(&unknown);
 	env_release(&e);

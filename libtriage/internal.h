@@ -101,6 +101,23 @@ typedef void (*tri_profile_fn)(void *arg, const char *home);
 void	tri_profiles_read(tr_fs *fs, const char *sysroot, tri_profile_fn add,
 	    void *arg, tr_warn_fn warn, void *warn_arg);
 
+/*
+ * The SID a ProfileList subkey is named after ("S-1-" and numbers with
+ * single dashes), into buf, without the ".bak" Windows gives an account's
+ * old key when it makes it a new profile.  0, or -1 when name is no SID
+ * or does not fit: it goes into paths, so it is never taken as it is.
+ */
+int	tri_profile_sid(const char *name, char *buf, size_t len);
+/*
+ * As tri_profiles_read, with the profile's SID, the name of its ProfileList
+ * subkey ("S-1-5-21-...-1001"; ".bak" dropped), or NULL when that name is
+ * no SID (a warning says so).
+ */
+typedef void (*tri_profile_sid_fn)(void *arg, const char *home,
+	    const char *sid);
+void	tri_profiles_read_sid(tr_fs *fs, const char *sysroot,
+	    tri_profile_sid_fn add, void *arg, tr_warn_fn warn, void *warn_arg);
+
 /* libregf's version, loading it (profiles.c); "(not loaded)" when it cannot be. */
 const char *tri_regf_version(void);
 

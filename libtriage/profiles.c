@@ -199,6 +199,26 @@ get_string(libregf_key_t *key, const char *name, char *buf, size_t len,
 	return rc;
 }
 
+int
+tri_profile_sid(const char *name, char *buf, size_t len)
+{
+	size_t n = strlen(name), i;
+
+	if (n > 4 && strcasecmp(name + n - 4, ".bak") == 0)
+		n -= 4;
+	if (n < 5 || n >= len || (name[0] != 'S' && name[0] != 's') ||
+	    strncmp(name + 1, "-1-", 3) != 0 || name[n - 1] == '-')
+		return -1;
+	for (i = 4; i < n; i++)
+		if (!isdigit((unsigned char)name[i]) && (name[i] != '-' ||
+		    name[i - 1] == '-'))
+			return -1;
+	memcpy(buf, name, n);
+	buf[0] = 'S';
+	buf[n] = '\0';
+	return 0;
+}
+
 /* Where the hive is, for messages: "volume 3 of 'disk.img'". */
 static void
 where(tr_fs *fs, char *buf, size_t len)
@@ -216,7 +236,8 @@ struct hive {
 	tr_fs		*fs;
 	const char	*path, *sysroot;
 	char		where[600];
-	tri_profile_fn	add;
+	tri_profile_fn	add;		/* one of add and add_sid is set */
+	tri_profile_sid_fn add_sid;
 	void		*arg;
 	tr_warn_fn	warn;
 	void		*warn_arg;
@@ -228,6 +249,7 @@ read_list(struct hive *h, libregf_file_t *file)
 	libregf_error_t *e = NULL;
 	libregf_key_t *cv = NULL, *list = NULL, *sub = NULL;
 	char ebuf[512], sid[256], val[4096], home[4096], drive = 'C';
+	char sidv[256];
 	size_t n;
 	int i, nsub = 0, rc;
 
@@ -297,7 +319,18 @@ read_list(struct hive *h, libregf_file_t *file)
 			    sid, val);
 			continue;
 		}
-		h->add(h->arg, home);
+		if (h->add != NULL) {
+			h->add(h->arg, home);
+			continue;
+		}
+		if (tri_profile_sid(sid, sidv, sizeof(sidv)) != 0) {
+			tri_warn(h->warn, h->warn_arg, "registry hive '%s' in "
+			    "%s: '%s' subkey '%s' is not a SID; profile '%s' "
+			    "is searched without %%%%users.sid%%%%", h->path,
+			    h->where, profile_list, sid, home);
+			h->add_sid(h->arg, home, NULL);
+		} else
+			h->add_sid(h->arg, home, sidv);
 	}
 	rg.libregf_key_free(&sub, NULL);
 	rg.libregf_key_free(&list, NULL);
@@ -368,9 +401,9 @@ out:
 }
 #endif
 
-void
-tri_profiles_read(tr_fs *fs, const char *sysroot, tri_profile_fn add,
-    void *arg, tr_warn_fn warn, void *warn_arg)
+static void
+profiles_read(tr_fs *fs, const char *sysroot, tri_profile_fn add,
+    tri_profile_sid_fn add_sid, void *arg, tr_warn_fn warn, void *warn_arg)
 {
 	struct hive h;
 	tr_file *f = NULL;
@@ -393,6 +426,7 @@ tri_profiles_read(tr_fs *fs, const char *sysroot, tri_profile_fn add,
 	h.path = path;
 	h.sysroot = sysroot;
 	h.add = add;
+	h.add_sid = add_sid;
 	h.arg = arg;
 	h.warn = warn;
 	h.warn_arg = warn_arg;
@@ -461,4 +495,18 @@ out:
 	}
 	free(data);
 	tr_file_close(f);
+}
+
+void
+tri_profiles_read(tr_fs *fs, const char *sysroot, tri_profile_fn add,
+    void *arg, tr_warn_fn warn, void *warn_arg)
+{
+	profiles_read(fs, sysroot, add, NULL, arg, warn, warn_arg);
+}
+
+void
+tri_profiles_read_sid(tr_fs *fs, const char *sysroot, tri_profile_sid_fn add,
+    void *arg, tr_warn_fn warn, void *warn_arg)
+{
+	profiles_read(fs, sysroot, NULL, add, arg, warn, warn_arg);
 }

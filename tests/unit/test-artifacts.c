@@ -278,6 +278,51 @@ test_artifacts_profile_path(void)
 	    "/Windows", buf, 16) == -1);
 }
 
+/* ProfileList subkey names to SIDs: only "S-1-" and numbers go into paths. */
+static void
+test_artifacts_profile_sid(void)
+{
+	static const struct {
+		const char	*name, *want;
+	} t[] = {
+		{ "S-1-5-21-7-8-9-1001", "S-1-5-21-7-8-9-1001" },
+		{ "S-1-5-18", "S-1-5-18" },
+		{ "s-1-5-19", "S-1-5-19" },
+		{ "S-1-5-21-7-8-9-1001.bak", "S-1-5-21-7-8-9-1001" },
+		{ "S-1-5-21-7-8-9-1001.BAK", "S-1-5-21-7-8-9-1001" },
+		{ "S-1-5", "S-1-5" },
+		{ "S-1-", NULL },
+		{ "S-1-5-", NULL },
+		{ "S-1-5--18", NULL },
+		{ "S-2-5-18", NULL },
+		{ "S-1-5-21-unknown", NULL },
+		{ "S-1-5-18\\..", NULL },
+		{ "S-1-5-18/x", NULL },
+		{ "S-1-5-*", NULL },
+		{ ".bak", NULL },
+		{ "", NULL },
+	};
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (t[i].want == NULL) {
+			if (tri_profile_sid(t[i].name, buf, sizeof(buf)) !=
+			    -1) {
+				fprintf(stderr, "'%s' taken as SID '%s'\n",
+				    t[i].name, buf);
+				CHECK(0);
+			}
+			continue;
+		}
+		CHECK(tri_profile_sid(t[i].name, buf, sizeof(buf)) == 0);
+		CHECK_STR(buf, t[i].want);
+	}
+	/* Too long for the buffer: refused, never cut. */
+	CHECK(tri_profile_sid("S-1-5-21-1111111111-2222222222-3333333333-1001",
+	    buf, sizeof(buf)) == -1);
+}
+
 static void
 put_file(const char *path, const void *data, size_t len)
 {
@@ -357,6 +402,89 @@ test_artifacts_profiles_bad_hive(void)
 	CHECK(rmdir(dir) == 0);
 }
 
+/*
+ * Users without a SID (no SOFTWARE hive): paths that need %%users.sid%%
+ * are left out for them, with one note on a Windows volume and none
+ * elsewhere; %%users.username%% is the profile folder's name.
+ */
+static void
+test_artifacts_expand_nosid(void)
+{
+	const char *names[] = { "Own" };
+	static const char *const dirs[] = { "Windows", "Users", "Users/erin",
+	    "Users/Gina" };
+	char dir[] = "/tmp/test-artifacts-nosid.XXXXXX", path[256], *yaml, *dump;
+	tr_artifacts *set;
+	tr_source *src;
+	tr_layout *l;
+	tr_fs *fs;
+	tr_artifact_paths *p;
+	tr_rec *users;
+	tr_error err;
+	size_t i, k;
+	int round;
+
+	CHECK(mkdtemp(dir) != NULL);
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, dirs[i]);
+		CHECK(mkdir(path, 0700) == 0);
+	}
+	CHECK_STATUS(tr_artifacts_new(&set, &err), TR_OK);
+	yaml = write_tmp("name: Own\nsources:\n- type: FILE\n  attributes:\n"
+	    "    paths: ['/x/%%users.sid%%', '/y/%%users.username%%.txt']\n");
+	CHECK_STATUS(tr_artifacts_load(set, yaml, NULL, NULL, &err), TR_OK);
+	for (round = 0; round < 2; round++) {
+		if (round == 1) {	/* no Windows folder */
+			snprintf(path, sizeof(path), "%s/Windows", dir);
+			CHECK(rmdir(path) == 0);
+		}
+		CHECK_STATUS(tr_source_open(&src, dir, NULL, 0, &err), TR_OK);
+		CHECK_STATUS(tr_source_layout(src, &l, NULL, NULL, &err),
+		    TR_OK);
+		CHECK_STATUS(tr_fs_open(&fs, src, &l->fs[0], &err), TR_OK);
+		notes = 0;
+		last_note[0] = '\0';
+		CHECK_STATUS(tr_artifacts_expand(set, names, 1, fs, keep_note,
+		    NULL, &p, &err), TR_OK);
+		CHECK(tr_artifact_paths_count(p) == 2);
+		for (k = 0; k < 2; k++)
+			CHECK(strcmp(tr_artifact_paths_glob(p, k),
+			    "/y/erin.txt") == 0 || strcmp(
+			    tr_artifact_paths_glob(p, k), "/y/Gina.txt") == 0);
+		if (round == 0) {
+			CHECK(notes == 1);
+			CHECK_CONTAINS(last_note, "artifact 'Own': no value "
+			    "for %%users.sid%% for users ");
+			CHECK_CONTAINS(last_note, "'erin'");
+			CHECK_CONTAINS(last_note, "'Gina'");
+			CHECK_CONTAINS(last_note, "(not in the registry's "
+			    "ProfileList); paths using it are left out for "
+			    "them");
+		} else
+			CHECK(notes == 0);
+		tr_artifact_paths_free(p);
+		CHECK((users = tr_artifacts_users(fs)) != NULL);
+		CHECK((dump = tr_rec_dump(users)) != NULL);
+		CHECK_CONTAINS(dump,
+		    "\"name\":\"erin\",\"home\":\"/Users/erin\"}");
+		CHECK_CONTAINS(dump,
+		    "\"name\":\"Gina\",\"home\":\"/Users/Gina\"}");
+		CHECK(strstr(dump, "sid") == NULL);
+		free(dump);
+		tr_rec_free(users);
+		tr_fs_close(fs);
+		tr_layout_free(l);
+		tr_source_close(src);
+	}
+	unlink(yaml);
+	tr_artifacts_free(set);
+	for (i = sizeof(dirs) / sizeof(dirs[0]); i-- > 1;) {
+		snprintf(path, sizeof(path), "%s/%s", dir, dirs[i]);
+		CHECK(rmdir(path) == 0);
+	}
+	CHECK(rmdir(dir) == 0);
+}
+
 int
 main(void)
 {
@@ -365,6 +493,8 @@ main(void)
 	test_artifacts_expand();
 	test_artifacts_expand_hostile_home();
 	test_artifacts_profile_path();
+	test_artifacts_profile_sid();
+	test_artifacts_expand_nosid();
 	test_artifacts_profiles_bad_hive();
 	return 0;
 }
