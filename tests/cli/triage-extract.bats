@@ -450,9 +450,12 @@ EOF2
 
 # profiles_img IMG SOFTWARE: a Windows-like FAT disk with that SOFTWARE hive,
 # Users/erin, Profiles/dave and Windows/ServiceProfiles/LocalService, each
-# with an NTUSER.DAT and (erin, dave) a PowerShell history.
+# with an NTUSER.DAT and (erin, dave) a PowerShell history; a Recycle Bin
+# with a deleted file of dave ($I and $R), a deleted folder of erin and a
+# deleted file of a SID the ProfileList does not name; dave's
+# ActivitiesCache.db under L.dave and a decoy under L.other.
 profiles_img() {
-	local img=$1 hive=$2 st u ps
+	local img=$1 hive=$2 st u ps rb
 	need_cmd mkfs.vfat mcopy
 	st=$(scratch)/staging
 	ps=AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine
@@ -464,6 +467,19 @@ profiles_img() {
 		echo "history of $u" > "$st/$u/$ps/ConsoleHost_history.txt"
 	done
 	echo "hive of LocalService" > "$st/Windows/ServiceProfiles/LocalService/NTUSER.DAT"
+	for u in dave other; do
+		mkdir -p "$st/Profiles/dave/AppData/Local/ConnectedDevicesPlatform/L.$u"
+		echo "activities of $u" > \
+			"$st/Profiles/dave/AppData/Local/ConnectedDevicesPlatform/L.$u/ActivitiesCache.db"
+	done
+	rb='$Recycle.Bin'
+	mkdir -p "$st/$rb/S-1-5-21-7-8-9-1001" "$st/$rb/S-1-5-21-7-8-9-1002/\$RDIR01" \
+		"$st/$rb/S-1-5-21-unknown"
+	echo "metadata of dave's file" > "$st/$rb/S-1-5-21-7-8-9-1001/\$IABC123.txt"
+	echo "dave's deleted file" > "$st/$rb/S-1-5-21-7-8-9-1001/\$RABC123.txt"
+	echo "metadata of erin's folder" > "$st/$rb/S-1-5-21-7-8-9-1002/\$IDIR01"
+	echo "a file in erin's deleted folder" > "$st/$rb/S-1-5-21-7-8-9-1002/\$RDIR01/inner.txt"
+	echo "metadata of a stranger's file" > "$st/$rb/S-1-5-21-unknown/\$IXYZ.txt"
 	rm -f "$img"
 	mkfs.vfat -C -n WIN "$img" 4096 >/dev/null
 	MTOOLS_SKIP_CHECK=1 MTOOLSRC=/dev/null mcopy -s -i "$img" "$st"/* ::/
@@ -477,7 +493,11 @@ profiles_img() {
 	run -0 --separate-stderr triage-extract -a windows-triage -o "$out" "$s/win.img"
 	assert_jsonl "$output"
 	run -0 jq -r '"\(.path)\t\(.artifact)"' "$out/manifest.jsonl"
+	# Recycle Bin metadata ($I) of the ProfileList's SIDs (erin's from the
+	# key named ERIN), not their contents ($R), not an unknown SID's.
 	diff <(sort <<<"$output") - <<'EOF2'
+/$Recycle.Bin/S-1-5-21-7-8-9-1001/$IABC123.txt	TriageWindowsRecycleBinMetadata
+/$Recycle.Bin/S-1-5-21-7-8-9-1002/$IDIR01	TriageWindowsRecycleBinMetadata
 /Profiles/dave/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt	TriageWindowsPowerShellHistory
 /Profiles/dave/NTUSER.DAT	TriageWindowsUserRegistryHives
 /Users/erin/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt	TriageWindowsPowerShellHistory
@@ -513,7 +533,50 @@ EOF2
 		grep -qx /Users/erin/NTUSER.DAT <<<"$output"
 		grep -qx /Users/erin/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt <<<"$output"
 		! grep -q /Profiles/dave <<<"$output"
+		# No SIDs without the hive: no Recycle Bin, and a note naming erin.
+		! grep -q 'Recycle' <<<"$output"
+		[[ $stderr == *"artifact 'TriageWindowsRecycleBinMetadata': no value for %%users.sid%% for user 'erin' (not in the registry's ProfileList); paths using it are left out for that user"* ]]
 	done
+}
+
+@test "ProfileList: %%users.sid%% is each profile's SID; the Recycle Bin of known SIDs, \$I and \$R" {
+	local s out rel; s=$(scratch)
+	profiles_hive "$s/SOFTWARE"
+	profiles_img "$s/win.img" "$s/SOFTWARE"
+	out=$s/out
+	run -0 --separate-stderr triage-extract -a TriageWindowsRecycleBin -o "$out" "$s/win.img"
+	assert_jsonl "$output"
+	run -0 jq -r '"\(.path)\t\(.artifact)"' "$out/manifest.jsonl"
+	diff <(sort <<<"$output") - <<'EOF2'
+/$Recycle.Bin/S-1-5-21-7-8-9-1001/$IABC123.txt	TriageWindowsRecycleBin
+/$Recycle.Bin/S-1-5-21-7-8-9-1001/$RABC123.txt	TriageWindowsRecycleBin
+/$Recycle.Bin/S-1-5-21-7-8-9-1002/$IDIR01	TriageWindowsRecycleBin
+/$Recycle.Bin/S-1-5-21-7-8-9-1002/$RDIR01/inner.txt	TriageWindowsRecycleBin
+EOF2
+	rel=$(jq -r 'select(.path | endswith("$RABC123.txt")) | .output' "$out/manifest.jsonl")
+	[ "$(cat "$out/$rel")" = "dave's deleted file" ]
+	# Only frank's profile on D: is noted: every user here has a SID.
+	[ "$(grep -c . <<<"$stderr")" = 1 ]
+	[[ $stderr == *"not on this volume"* ]]
+	# %%users.sid%% and %%users.username%% (the profile folder's name) in
+	# definitions of one's own.
+	cat > "$s/own.yaml" <<'EOF2'
+name: OwnSidPaths
+sources:
+- type: FILE
+  attributes:
+    paths:
+    - '\$Recycle.Bin\%%users.sid%%\$I*'
+    - '%%users.localappdata%%\ConnectedDevicesPlatform\L.%%users.username%%\*.db'
+    separator: '\'
+EOF2
+	run -0 --separate-stderr triage-extract -D "$s/own.yaml" -a OwnSidPaths -o "$s/own" "$s/win.img"
+	run -0 jq -r .path "$s/own/manifest.jsonl"
+	diff <(sort <<<"$output") - <<'EOF2'
+/$Recycle.Bin/S-1-5-21-7-8-9-1001/$IABC123.txt
+/$Recycle.Bin/S-1-5-21-7-8-9-1002/$IDIR01
+/Profiles/dave/AppData/Local/ConnectedDevicesPlatform/L.dave/ActivitiesCache.db
+EOF2
 }
 
 @test "progress on a terminal: a line blanked out before an error and at the end, never in the records; none with -q" {
