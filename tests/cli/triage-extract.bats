@@ -493,11 +493,12 @@ profiles_img() {
 	run -0 --separate-stderr triage-extract -a windows-triage -o "$out" "$s/win.img"
 	assert_jsonl "$output"
 	run -0 jq -r '"\(.path)\t\(.artifact)"' "$out/manifest.jsonl"
-	# Recycle Bin metadata ($I) of the ProfileList's SIDs (erin's from the
-	# key named ERIN), not their contents ($R), not an unknown SID's.
+	# Recycle Bin metadata ($I) of every SID folder (an unknown SID's too: a
+	# deleted account keeps its folder), not the contents ($R).
 	diff <(sort <<<"$output") - <<'EOF2'
 /$Recycle.Bin/S-1-5-21-7-8-9-1001/$IABC123.txt	TriageWindowsRecycleBinMetadata
 /$Recycle.Bin/S-1-5-21-7-8-9-1002/$IDIR01	TriageWindowsRecycleBinMetadata
+/$Recycle.Bin/S-1-5-21-unknown/$IXYZ.txt	TriageWindowsRecycleBinMetadata
 /Profiles/dave/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt	TriageWindowsPowerShellHistory
 /Profiles/dave/NTUSER.DAT	TriageWindowsUserRegistryHives
 /Users/erin/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt	TriageWindowsPowerShellHistory
@@ -533,13 +534,14 @@ EOF2
 		grep -qx /Users/erin/NTUSER.DAT <<<"$output"
 		grep -qx /Users/erin/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt <<<"$output"
 		! grep -q /Profiles/dave <<<"$output"
-		# No SIDs without the hive: no Recycle Bin, and a note naming erin.
-		! grep -q 'Recycle' <<<"$output"
-		[[ $stderr == *"artifact 'TriageWindowsRecycleBinMetadata': no value for %%users.sid%% for user 'erin' (not in the registry's ProfileList); paths using it are left out for that user"* ]]
+		# The Recycle Bin needs no SID from the hive: every folder's $I.
+		grep -qxF '/$Recycle.Bin/S-1-5-21-unknown/$IXYZ.txt' <<<"$output"
+		grep -qxF '/$Recycle.Bin/S-1-5-21-7-8-9-1001/$IABC123.txt' <<<"$output"
+		[[ $stderr != *"%%users.sid%%"* ]]
 	done
 }
 
-@test "ProfileList: %%users.sid%% is each profile's SID; the Recycle Bin of known SIDs, \$I and \$R" {
+@test "ProfileList: %%users.sid%% is each profile's SID; the Recycle Bin of every SID, \$I and \$R" {
 	local s out rel; s=$(scratch)
 	profiles_hive "$s/SOFTWARE"
 	profiles_img "$s/win.img" "$s/SOFTWARE"
@@ -552,6 +554,7 @@ EOF2
 /$Recycle.Bin/S-1-5-21-7-8-9-1001/$RABC123.txt	TriageWindowsRecycleBin
 /$Recycle.Bin/S-1-5-21-7-8-9-1002/$IDIR01	TriageWindowsRecycleBin
 /$Recycle.Bin/S-1-5-21-7-8-9-1002/$RDIR01/inner.txt	TriageWindowsRecycleBin
+/$Recycle.Bin/S-1-5-21-unknown/$IXYZ.txt	TriageWindowsRecycleBin
 EOF2
 	rel=$(jq -r 'select(.path | endswith("$RABC123.txt")) | .output' "$out/manifest.jsonl")
 	[ "$(cat "$out/$rel")" = "dave's deleted file" ]

@@ -58,10 +58,11 @@ TR_API int tr_artifacts_has(const tr_artifacts *set, const char *name);
  * from.  Parameters are resolved from fs itself: user profile folders
  * under /Users and /Documents and Settings and those the SOFTWARE hive's
  * ProfileList names (a hive that cannot be read is a warning), homes from
- * /etc/passwd plus /home/ and /root, the Windows folder at the root.  A
- * path that uses a
- * parameter with no value here (%%users.sid%%...) is left out and told to
- * note once per parameter.  TR_ENOTFOUND names an unknown artifact.
+ * /etc/passwd plus /home/ and /root, the Windows folder at the root, each
+ * profile's SID from ProfileList.  A path that uses a parameter with no
+ * value here (%%users.domain%%..., or %%users.sid%% for a user the registry
+ * does not list) is left out and told to note.  TR_ENOTFOUND names an
+ * unknown artifact.
  */
 typedef struct tr_artifact_paths tr_artifact_paths;
 TR_API int tr_artifacts_expand(const tr_artifacts *set,
@@ -76,8 +77,9 @@ TR_API void tr_artifact_paths_free(tr_artifact_paths *p); /* NULL ok */
 
 /*
  * The users seen in fs, as "user" (name) and "home" pairs: exposed for
- * tests and --list.  Returns a record array of {"name","home"} objects
- * (caller frees) or NULL on no memory.
+ * tests and --list.  Returns a record array of {"name","home"} objects,
+ * with "sid" too for users the registry's ProfileList names (caller
+ * frees), or NULL on no memory.
  */
 TR_API tr_rec *tr_artifacts_users(tr_fs *fs);
 
