@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #ifdef __linux__
@@ -73,6 +74,7 @@ struct collect {
 	void		*msg_arg;
 	tr_error	*err;
 	int		rc;		/* TR_OK until the log cannot go on */
+	int		lock_fd;	/* CASE, flock()ed for the run, or -1 */
 };
 
 /* Status of one step's run. */
@@ -1188,6 +1190,20 @@ prepare_case(struct collect *c, int resume)
 	if (mkdir(c->dir, 0755) != 0 && errno != EEXIST)
 		return tri_error_set(c->err, TR_EIO, "cannot create case "
 		    "folder '%s': %s", c->dir, strerror(errno));
+	/*
+	 * One collection at a time in a case folder, for the whole run: two
+	 * --resume runs would otherwise run the same steps side by side.  The
+	 * lock is on the folder itself, so the case holds no extra file.
+	 */
+	if ((c->lock_fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) <
+	    0)
+		return tri_error_set(c->err, TR_EIO, "cannot open case "
+		    "folder '%s': %s", c->dir, strerror(errno));
+	if (flock(c->lock_fd, LOCK_EX | LOCK_NB) != 0)
+		return tri_error_set(c->err, errno == EWOULDBLOCK ? TR_EINVAL :
+		    TR_EIO, "case folder '%s': %s", c->dir,
+		    errno == EWOULDBLOCK ? "another triage-collect is working "
+		    "in it" : strerror(errno));
 	if ((dp = opendir(c->dir)) == NULL)
 		return tri_error_set(c->err, TR_EIO, "cannot open case "
 		    "folder '%s': %s", c->dir, strerror(errno));
@@ -1251,6 +1267,7 @@ tr_collect_run(const tr_collect_opts *opts, tr_collect_result *res,
 	c->msg = opts->msg;
 	c->msg_arg = opts->msg_arg;
 	c->err = err;
+	c->lock_fd = -1;
 	got_sig = 0;
 	if (stat(c->source, &st) != 0) {
 		rc = tri_error_set(err, errno == ENOENT ? TR_ENOTFOUND : TR_EIO,
@@ -1290,6 +1307,8 @@ tr_collect_run(const tr_collect_opts *opts, tr_collect_result *res,
 	    res->head, NULL) == TR_OK)
 		res->verified = 1;
 out:
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);
 	free(c);
 	return rc;
 }

@@ -386,6 +386,25 @@ reaped() {
 	[[ "$stderr" == *"it was collected from"* ]]
 }
 
+@test "one collection at a time in a case folder: a second run, --resume too, is refused and changes nothing" {
+	need_cmd flock
+	local c d before
+	c=$(case_copy)
+	head -n 3 "$CASE0/custody.jsonl" > "$c/custody.jsonl"
+	before=$(cd "$c" && find . -type f -exec sha256sum {} + | sort)
+	# flock(1) holds the lock a running triage-collect would hold on CASE.
+	run -2 --separate-stderr flock "$c" triage-collect -q -r -o "$c" "$DATA/sample.img"
+	[[ "$stderr" == *"case folder '$c': another triage-collect is working in it"* ]]
+	[ "$(cd "$c" && find . -type f -exec sha256sum {} + | sort)" = "$before" ]
+	d=$(scratch)
+	run -2 --separate-stderr flock "$d" triage-collect -q -o "$d" "$DATA/ext4.img"
+	[[ "$stderr" == *"another triage-collect is working in it"* ]]
+	[ -z "$(ls -A "$d")" ]
+	# Once the lock is gone, the resume goes through.
+	run -0 --separate-stderr triage-collect -q -r -o "$c" "$DATA/sample.img"
+	chain_ok "$c/custody.jsonl"
+}
+
 @test "--resume refuses a case whose log does not check out" {
 	local c
 	c=$(case_copy)

@@ -80,8 +80,9 @@ typedef struct tr_collect_result {
  * is logged, counted in res->failed and reported through opts->msg, and
  * the steps that do not need its output still run: that is TR_OK.  After
  * the seal the log is checked (res->verified, res->problems, res->head).
- * Errors that stop the collection: TR_ENOTFOUND (no source), TR_EINVAL
- * (CASE not empty without resume, CASE inside a folder source, a resumed
+ * CASE is flock()ed for the whole run.  Errors that stop the collection:
+ * TR_ENOTFOUND (no source), TR_EINVAL (another collection holds CASE, CASE
+ * not empty without resume, CASE inside a folder source, a resumed
  * log of another source or that does not check out, its problems reported
  * through opts->msg first), TR_EIO (cannot create CASE or write the log),
  * TR_EFORMAT, TR_ENOMEM.
