@@ -171,6 +171,8 @@ EOF2
 	local out; out=$(scratch)/out
 	run -0 --separate-stderr triage-extract -a windows-triage -o "$out" "$SAMPLE"
 	assert_jsonl "$output"
+	# The SOFTWARE hive is real and its ProfileList names Bob: no warning.
+	[ -z "$stderr" ]
 	run -0 jq -r '"\(.output)\t\(.artifact)"' "$out/manifest.jsonl"
 	diff <(sort <<<"$output") - <<'EOF2'
 vol3/Users/Bob/AppData/Local/Google/Chrome/User Data/Default/History	TriageChromeHistory
