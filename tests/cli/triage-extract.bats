@@ -401,53 +401,22 @@ EOF2
 
 # ---- user profile folders from the registry's ProfileList ----
 
-# profiles_hive OUT [HIVEXSH-LINES]: a small real hive (a copy of the shared
-# fixtures' SECURITY hive, MIT, never committed) with a ProfileList added by
-# hivexsh: dave in C:\Profiles\dave (not under Users), LocalService under
-# %SystemRoot%, erin again as C:\Users\ERIN, and frank on D:.
+# profiles_hive OUT: a small real hive (a copy of the shared fixtures'
+# SECURITY hive, MIT, never committed) with a ProfileList added by hivexsh
+# (fixtures-lib.bash, as for sample.img): dave in C:\Profiles\dave (not under
+# Users), LocalService under %SystemRoot%, erin again as %SystemDrive%\Users\ERIN,
+# and frank on D:.
 profiles_hive() {
-	local out=$1 base=$TRIAGE_TEST_DATA/artifacts/registry/regipy/SECURITY
+	local base=$TRIAGE_TEST_DATA/artifacts/registry/regipy/SECURITY
 	[ -f "$base" ] || skip "no registry hive in the shared fixtures ($base)"
 	need_cmd hivexsh
-	cp "$base" "$out"
-	chmod u+w "$out"
-	hivexsh -w "$out" <<'EOF2'
-add Microsoft
-cd Microsoft
-add Windows NT
-cd Windows NT
-add CurrentVersion
-cd CurrentVersion
-setval 1
-SystemRoot
-string:C:\WINDOWS
-add ProfileList
-cd ProfileList
-add S-1-5-21-7-8-9-1001
-cd S-1-5-21-7-8-9-1001
-setval 1
-ProfileImagePath
-string:C:\Profiles\dave
-cd ..
-add S-1-5-19
-cd S-1-5-19
-setval 1
-ProfileImagePath
-expandstring:%SystemRoot%\ServiceProfiles\LocalService
-cd ..
-add S-1-5-21-7-8-9-1002
-cd S-1-5-21-7-8-9-1002
-setval 1
-ProfileImagePath
-expandstring:%SystemDrive%\Users\ERIN
-cd ..
-add S-1-5-21-7-8-9-1003
-cd S-1-5-21-7-8-9-1003
-setval 1
-ProfileImagePath
-string:D:\Users\frank
-commit
-EOF2
+	# shellcheck source=../data/fixtures-lib.bash
+	. "$DATA/fixtures-lib.bash"
+	hive_with_profiles "$base" "$1" 'C:\WINDOWS' \
+		'S-1-5-21-7-8-9-1001=string:C:\Profiles\dave' \
+		'S-1-5-19=expandstring:%SystemRoot%\ServiceProfiles\LocalService' \
+		'S-1-5-21-7-8-9-1002=expandstring:%SystemDrive%\Users\ERIN' \
+		'S-1-5-21-7-8-9-1003=string:D:\Users\frank'
 }
 
 # profiles_img IMG SOFTWARE: a Windows-like FAT disk with that SOFTWARE hive,

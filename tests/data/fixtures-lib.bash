@@ -104,3 +104,26 @@ fat_put() {
     shift 2
     faketime "$FROZEN" mcopy -m -o -i "$img" "$@" "::$dest"
 }
+
+# hive_with_profiles BASE OUT SYSTEMROOT [SID=TYPE:PATH]...: a copy of the registry hive BASE with
+# Microsoft\Windows NT\CurrentVersion added (SystemRoot = SYSTEMROOT, and a ProfileList key per
+# SID whose ProfileImagePath is TYPE "string" or "expandstring"), written by hivexsh.  hivex
+# writes no clock or random value (new keys take their parent's last-written time, the
+# header's sequence numbers are counted up, its timestamp is left alone): the result depends on
+# BASE and the arguments only.  Used by mkartifacts.sh and the ProfileList tests.
+hive_with_profiles() {
+    local base=$1 out=$2 root=$3 p sid
+    shift 3
+    cp "$base" "$out"
+    chmod u+w "$out"
+    {
+        printf 'add Microsoft\ncd Microsoft\nadd Windows NT\ncd Windows NT\n'
+        printf 'add CurrentVersion\ncd CurrentVersion\nsetval 1\nSystemRoot\nstring:%s\n' "$root"
+        printf 'add ProfileList\ncd ProfileList\n'
+        for p in "$@"; do
+            sid=${p%%=*}
+            printf 'add %s\ncd %s\nsetval 1\nProfileImagePath\n%s\ncd ..\n' "$sid" "$sid" "${p#*=}"
+        done
+        printf 'commit\n'
+    } | hivexsh -w "$out"
+}

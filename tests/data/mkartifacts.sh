@@ -133,43 +133,6 @@ EOF
 }
 
 # ------------------------------------------------------------------------------ sample.img p2
-# software_hive OUT: a small real SOFTWARE hive whose ProfileList names the volume's one user
-# (Bob, Users/Bob) and the system profile, so triage-extract reads SIDs from it and warns about
-# nothing.  It is a copy of the shared fixtures' SECURITY hive (regipy, MIT) with
-# Microsoft\Windows NT\CurrentVersion added by hivexsh; its other keys stay those of SECURITY.
-# hivex writes no clock or random value (new keys take their parent's last-written time, the
-# header's sequence numbers are counted up, its timestamp is left alone); faketime anyway.
-software_hive() {
-    local hive=$1
-    cp "$fx/artifacts/registry/regipy/SECURITY" "$hive"
-    chmod u+w "$hive"
-    faketime "$FROZEN" hivexsh -w "$hive" <<'EOF'
-add Microsoft
-cd Microsoft
-add Windows NT
-cd Windows NT
-add CurrentVersion
-cd CurrentVersion
-setval 1
-SystemRoot
-string:C:\Windows
-add ProfileList
-cd ProfileList
-add S-1-5-18
-cd S-1-5-18
-setval 1
-ProfileImagePath
-expandstring:%systemroot%\system32\config\systemprofile
-cd ..
-add S-1-5-21-3623811015-3361044348-30300820-1001
-cd S-1-5-21-3623811015-3361044348-30300820-1001
-setval 1
-ProfileImagePath
-expandstring:C:\Users\Bob
-commit
-EOF
-}
-
 build_windows() {
     local s=$work/win img=$work/win.img d
     local u='Users/Bob' ad='Users/Bob/AppData'
@@ -181,7 +144,12 @@ build_windows() {
         > "$s/ConsoleHost_history.txt"
     printf '<?xml version="1.0" encoding="UTF-16"?>\r\n<Task><Actions><Exec><Command>C:\\Users\\Bob\\AppData\\Local\\Temp\\upd.exe</Command></Exec></Actions></Task>\r\n' \
         > "$s/Updater"
-    software_hive "$s/SOFTWARE"
+    # A small real SOFTWARE hive (the regipy SECURITY hive, MIT, with CurrentVersion added; its
+    # other keys stay SECURITY's) whose ProfileList names Bob and the system profile, so
+    # triage-extract reads SIDs from it and warns about nothing.
+    hive_with_profiles "$fx/artifacts/registry/regipy/SECURITY" "$s/SOFTWARE" 'C:\Windows' \
+        'S-1-5-18=expandstring:%systemroot%\system32\config\systemprofile' \
+        'S-1-5-21-3623811015-3361044348-30300820-1001=expandstring:C:\Users\Bob'
     cp "$fx/artifacts/registry/plaso/SAM" "$s/SAM"
     cp "$fx/artifacts/registry/regipy/SECURITY" "$s/SECURITY"
     cp "$fx/artifacts/registry/plaso/NTUSER.DAT" "$s/NTUSER.DAT"
