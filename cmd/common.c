@@ -4,12 +4,14 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common.h"
 
@@ -240,6 +242,48 @@ cli_progress_show(void *arg, uint64_t done, uint64_t total)
 		    hms((double)(total - done) / rate, eta));
 	else
 		fprintf(stderr, ", ETA --   ");
+}
+
+int
+cli_parse_progress(const char *usage, const char *arg)
+{
+	if (arg == NULL)
+		return 1;
+	if (strcmp(arg, "json") == 0)
+		return 2;
+	cli_usage_error(usage, "invalid progress '%s': use --progress or "
+	    "--progress=json", arg);
+}
+
+tr_progress_fn
+cli_progress_start(struct cli_progress *p, int mode)
+{
+	if (mode == 0 && isatty(STDERR_FILENO))
+		mode = 1;
+	if (mode == 0)
+		return NULL;
+	cli_progress_init(p, mode == 2);
+	return cli_progress_show;
+}
+
+volatile int cli_stop;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	cli_stop = 1;
+}
+
+void
+cli_catch_stop(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 tr_jsonl *

@@ -71,5 +71,20 @@ struct cli_progress {
 };
 void	cli_progress_init(struct cli_progress *p, int json);
 void	cli_progress_show(void *arg, uint64_t done, uint64_t total);
+/*
+ * --progress[=json]: 1 for the line, 2 for JSON; anything else is a usage
+ * error (exit 2).  cli_progress_start() then makes mode 0 the line when
+ * stderr is a terminal, sets p up and returns cli_progress_show, or NULL
+ * when there is no progress to show.
+ */
+int	cli_parse_progress(const char *usage, const char *arg);
+tr_progress_fn cli_progress_start(struct cli_progress *p, int mode);
+
+/*
+ * Turn SIGINT and SIGTERM into cli_stop = 1, for libtriage's stop flags
+ * (acquire, verify): the work ends cleanly and says it was interrupted.
+ */
+extern volatile int cli_stop;
+void	cli_catch_stop(void);
 
 #endif

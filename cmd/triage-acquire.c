@@ -3,11 +3,9 @@
 #include <config.h>
 
 #include <getopt.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "common.h"
 #include "triage/acquire.h"
@@ -76,15 +74,6 @@ static const struct option longopts[] = {
 	{ "split", required_argument, NULL, OPT_SPLIT },
 	{ NULL, 0, NULL, 0 }
 };
-
-static volatile int stop;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static void
 parse_size(const char *what, const char *s, uint64_t *out)
@@ -183,14 +172,7 @@ parse_opts(int argc, char *argv[], tr_acquire_opts *o, int *unbuffered,
 			parse_size("hash window", optarg, &o->hash_window);
 			break;
 		case OPT_PROGRESS:
-			if (optarg == NULL)
-				*progress = 1;
-			else if (strcmp(optarg, "json") == 0)
-				*progress = 2;
-			else
-				cli_usage_error(USAGE, "invalid progress "
-				    "'%s': use --progress or --progress=json",
-				    optarg);
+			*progress = cli_parse_progress(USAGE, optarg);
 			break;
 		case OPT_RESUME:
 			o->resume = 1;
@@ -213,7 +195,6 @@ main(int argc, char *argv[])
 {
 	tr_acquire_opts o;
 	struct cli_progress prog;
-	struct sigaction sa;
 	tr_jsonl *out;
 	tr_rec *rec = NULL;
 	tr_error err;
@@ -239,19 +220,11 @@ main(int argc, char *argv[])
 		cli_usage_error(USAGE, "--segment-size is for e01: use "
 		    "--split with raw");
 	o.source = argv[0];
-	if (progress == 0 && isatty(STDERR_FILENO))
-		progress = 1;
-	if (progress) {
-		cli_progress_init(&prog, progress == 2);
-		o.progress = cli_progress_show;
-		o.progress_arg = &prog;
-	}
+	o.progress = cli_progress_start(&prog, progress);
+	o.progress_arg = &prog;
 	o.warn = cli_warn_cb;
-	o.stop = &stop;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	o.stop = &cli_stop;
+	cli_catch_stop();
 
 	out = cli_open_output(unbuffered);
 	rc = tr_acquire(&o, &rec, &err);

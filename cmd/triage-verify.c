@@ -3,10 +3,8 @@
 #include <config.h>
 
 #include <getopt.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common.h"
 #include "triage/acquire.h"
@@ -62,8 +60,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static volatile int stop;
-
 static void
 case_problem(void *arg, const char *msg)
 {
@@ -93,13 +89,6 @@ verify_case(const char *dir, const char *head, int unbuffered)
 	return cli_close_output(out, status);
 }
 
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 /*
  * triage-verify checks one image against the hashes it should have and
  * answers with a record and its exit status.
@@ -109,7 +98,6 @@ main(int argc, char *argv[])
 {
 	tr_verify_opts o;
 	struct cli_progress prog;
-	struct sigaction sa;
 	tr_jsonl *out;
 	tr_rec *rec = NULL;
 	tr_error err;
@@ -150,13 +138,7 @@ main(int argc, char *argv[])
 			case_dir = optarg;
 			break;
 		case OPT_PROGRESS:
-			if (optarg == NULL)
-				progress = 1;
-			else if (strcmp(optarg, "json") == 0)
-				progress = 2;
-			else
-				cli_usage_error(USAGE, "invalid progress '%s': "
-				    "use --progress or --progress=json", optarg);
+			progress = cli_parse_progress(USAGE, optarg);
 			break;
 		case OPT_HEAD:
 			if (strlen(optarg) != 64 || strspn(optarg,
@@ -183,18 +165,10 @@ main(int argc, char *argv[])
 	if (argc > 1)
 		cli_usage_error(USAGE, "one image at a time");
 	o.image = argv[0];
-	o.stop = &stop;
-	if (progress == 0 && isatty(STDERR_FILENO))
-		progress = 1;
-	if (progress) {
-		cli_progress_init(&prog, progress == 2);
-		o.progress = cli_progress_show;
-		o.progress_arg = &prog;
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	o.stop = &cli_stop;
+	o.progress = cli_progress_start(&prog, progress);
+	o.progress_arg = &prog;
+	cli_catch_stop();
 
 	out = cli_open_output(unbuffered);
 	rc = tr_verify(&o, &match, &rec, &err);
