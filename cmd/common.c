@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -178,72 +177,6 @@ cli_parse_volume(const char *s, int *out)
 	return cli_parse_int(s, 0, 1 << 30, out);
 }
 
-/* "1:02:03", "2:03" or, under a minute, "4.2 s". */
-static const char *
-hms(double secs, char buf[32])
-{
-	unsigned long long s = secs > 0 ? (unsigned long long)(secs + 0.5) : 0;
-
-	if (secs < 59.5)
-		snprintf(buf, 32, "%.1f s", secs > 0 ? secs : 0);
-	else if (s >= 3600)
-		snprintf(buf, 32, "%llu:%02llu:%02llu", s / 3600,
-		    s / 60 % 60, s % 60);
-	else
-		snprintf(buf, 32, "%llu:%02llu", s / 60, s % 60);
-	return buf;
-}
-
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-void
-cli_progress_init(struct cli_progress *p, int json)
-{
-	p->json = json;
-	p->t0 = mono();
-	p->last = p->t0 - 1.0;		/* the first call draws */
-}
-
-void
-cli_progress_show(void *arg, uint64_t done, uint64_t total)
-{
-	struct cli_progress *p = arg;
-	double t = mono(), secs = t - p->t0, rate;
-	char eta[32], took[32];
-	int end = done >= total;
-
-	if (!end && t - p->last < (p->json ? 1.0 : 0.5))
-		return;
-	p->last = t;
-	rate = secs >= 1.0 || (end && secs > 0) ? (double)done / secs : 0;
-	if (p->json) {
-		fprintf(stderr, "{\"record\":\"progress\",\"bytes\":%llu,"
-		    "\"total\":%llu,\"rate\":%.0f,\"elapsed\":%.1f}\n",
-		    (unsigned long long)done, (unsigned long long)total, rate,
-		    secs);
-		return;
-	}
-	fprintf(stderr, "\r%s: %llu of %llu MiB (%.0f%%)", cli_progname,
-	    (unsigned long long)(done >> 20), (unsigned long long)(total >> 20),
-	    total ? 100.0 * (double)done / (double)total : 100.0);
-	if (rate > 0)
-		fprintf(stderr, ", %.1f MiB/s", rate / 1048576.0);
-	if (end)
-		fprintf(stderr, ", took %s   \n", hms(secs, took));
-	else if (rate > 0)
-		fprintf(stderr, ", ETA %s   ",
-		    hms((double)(total - done) / rate, eta));
-	else
-		fprintf(stderr, ", ETA --   ");
-}
-
 int
 cli_parse_progress(const char *usage, const char *arg)
 {
@@ -255,17 +188,16 @@ cli_parse_progress(const char *usage, const char *arg)
 	    "--progress=json", arg);
 }
 
-tr_progress_fn
-cli_progress_start(struct cli_progress *p, int mode)
+tr_progress *
+cli_progress_start(int mode)
 {
 	if (mode == 0 && isatty(STDERR_FILENO))
 		mode = 1;
 	if (mode == 0)
 		return NULL;
-	cli_progress_init(p, mode == 2);
-	return cli_progress_show;
+	return tr_progress_new_total(stderr, cli_progname, TR_PROGRESS_FORCE |
+	    (mode == 2 ? TR_PROGRESS_JSON : 0));
 }
-
 volatile int cli_stop;
 
 static void

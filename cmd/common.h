@@ -60,25 +60,13 @@ tr_jsonl *cli_open_output(int unbuffered);
 int	cli_close_output(tr_jsonl *w, int status);
 
 /*
- * Byte progress on stderr for long reads (acquire, verify): a line redrawn
- * twice a second, or with json one "progress" object a second; rate and ETA
- * once a second has passed, the time taken on the last line.  Pass
- * cli_progress_show as the tr_progress_fn and the struct as its argument.
- */
-struct cli_progress {
-	int	json;
-	double	t0, last;
-};
-void	cli_progress_init(struct cli_progress *p, int json);
-void	cli_progress_show(void *arg, uint64_t done, uint64_t total);
-/*
- * --progress[=json]: 1 for the line, 2 for JSON; anything else is a usage
- * error (exit 2).  cli_progress_start() then makes mode 0 the line when
- * stderr is a terminal, sets p up and returns cli_progress_show, or NULL
- * when there is no progress to show.
+ * --progress[=json] of acquire and verify: 1 for the line, 2 for JSON;
+ * anything else is a usage error (exit 2).  cli_progress_start() makes mode
+ * 0 the line when stderr is a terminal, and returns the tr_progress to pass
+ * with tr_progress_bytes as the progress callback, or NULL for none.
  */
 int	cli_parse_progress(const char *usage, const char *arg);
-tr_progress_fn cli_progress_start(struct cli_progress *p, int mode);
+tr_progress *cli_progress_start(int mode);
 
 /*
  * Turn SIGINT and SIGTERM into cli_stop = 1, for libtriage's stop flags

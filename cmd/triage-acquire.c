@@ -194,7 +194,7 @@ int
 main(int argc, char *argv[])
 {
 	tr_acquire_opts o;
-	struct cli_progress prog;
+	tr_progress *prog;
 	tr_jsonl *out;
 	tr_rec *rec = NULL;
 	tr_error err;
@@ -220,8 +220,10 @@ main(int argc, char *argv[])
 		cli_usage_error(USAGE, "--segment-size is for e01: use "
 		    "--split with raw");
 	o.source = argv[0];
-	o.progress = cli_progress_start(&prog, progress);
-	o.progress_arg = &prog;
+	if ((prog = cli_progress_start(progress)) != NULL) {
+		o.progress = tr_progress_bytes;
+		o.progress_arg = prog;
+	}
 	o.warn = cli_warn_cb;
 	o.stop = &cli_stop;
 	cli_catch_stop();
@@ -247,5 +249,6 @@ main(int argc, char *argv[])
 		}
 		tr_rec_free(rec);
 	}
+	tr_progress_free(prog);
 	return cli_close_output(out, status);
 }

@@ -97,7 +97,7 @@ int
 main(int argc, char *argv[])
 {
 	tr_verify_opts o;
-	struct cli_progress prog;
+	tr_progress *prog;
 	tr_jsonl *out;
 	tr_rec *rec = NULL;
 	tr_error err;
@@ -166,8 +166,10 @@ main(int argc, char *argv[])
 		cli_usage_error(USAGE, "one image at a time");
 	o.image = argv[0];
 	o.stop = &cli_stop;
-	o.progress = cli_progress_start(&prog, progress);
-	o.progress_arg = &prog;
+	if ((prog = cli_progress_start(progress)) != NULL) {
+		o.progress = tr_progress_bytes;
+		o.progress_arg = prog;
+	}
 	cli_catch_stop();
 
 	out = cli_open_output(unbuffered);
@@ -188,5 +190,6 @@ main(int argc, char *argv[])
 		}
 		tr_rec_free(rec);
 	}
+	tr_progress_free(prog);
 	return cli_close_output(out, status);
 }

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* A progress line redrawn in place on a terminal, four times a second. */
+/*
+ * A progress line redrawn in place on a terminal: items and bytes (walk,
+ * scan, extract), or bytes of a known total with an ETA (acquire, verify),
+ * the latter also as JSON objects for wrappers.
+ */
 #include "internal.h"
 
 #include <stdarg.h>
@@ -14,6 +18,7 @@ struct tr_progress {
 	double		t0, next;	/* start, next redraw (in s) */
 	unsigned	calls;
 	int		shown;		/* width of the line drawn */
+	unsigned	flags;		/* TR_PROGRESS_*, for tr_progress_bytes */
 };
 
 #define INTERVAL	0.25
@@ -113,4 +118,74 @@ tr_progress_free(tr_progress *p)
 {
 	tr_progress_clear(p);
 	free(p);
+}
+
+tr_progress *
+tr_progress_new_total(FILE *fp, const char *prefix, unsigned flags)
+{
+	tr_progress *p;
+
+	if (fp == NULL || (!(flags & TR_PROGRESS_FORCE) && !isatty(fileno(fp)))
+	    || (p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	p->fp = fp;
+	p->prefix = prefix;
+	p->flags = flags;
+	p->t0 = now();
+	p->next = p->t0;		/* the first call draws */
+	return p;
+}
+
+/* "1:02:03", "2:03" or, under a minute, "4.2 s". */
+static const char *
+hms(double secs, char buf[32])
+{
+	unsigned long long s = secs > 0 ? (unsigned long long)(secs + 0.5) : 0;
+
+	if (secs < 59.5)
+		snprintf(buf, 32, "%.1f s", secs > 0 ? secs : 0);
+	else if (s >= 3600)
+		snprintf(buf, 32, "%llu:%02llu:%02llu", s / 3600,
+		    s / 60 % 60, s % 60);
+	else
+		snprintf(buf, 32, "%llu:%02llu", s / 60, s % 60);
+	return buf;
+}
+
+void
+tr_progress_bytes(void *arg, uint64_t done, uint64_t total)
+{
+	tr_progress *p = arg;
+	double t, secs, rate;
+	char eta[32], took[32];
+	int json, end = done >= total;
+
+	if (p == NULL)
+		return;
+	json = (p->flags & TR_PROGRESS_JSON) != 0;
+	if ((t = now()) < p->next && !end)
+		return;
+	p->next = t + (json ? 1.0 : 0.5);
+	secs = t - p->t0;
+	rate = secs >= 1.0 || (end && secs > 0) ? (double)done / secs : 0;
+	if (json) {
+		fprintf(p->fp, "{\"record\":\"progress\",\"bytes\":%llu,"
+		    "\"total\":%llu,\"rate\":%.0f,\"elapsed\":%.1f}\n",
+		    (unsigned long long)done, (unsigned long long)total, rate,
+		    secs);
+		return;
+	}
+	fprintf(p->fp, "\r%s: %llu of %llu MiB (%.0f%%)", p->prefix,
+	    (unsigned long long)(done >> 20), (unsigned long long)(total >> 20),
+	    total ? 100.0 * (double)done / (double)total : 100.0);
+	if (rate > 0)
+		fprintf(p->fp, ", %.1f MiB/s", rate / 1048576.0);
+	if (end)
+		fprintf(p->fp, ", took %s   \n", hms(secs, took));
+	else if (rate > 0)
+		fprintf(p->fp, ", ETA %s   ",
+		    hms((double)(total - done) / rate, eta));
+	else
+		fprintf(p->fp, ", ETA --   ");
+	fflush(p->fp);
 }

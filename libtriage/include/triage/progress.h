@@ -38,6 +38,21 @@ TR_API void tr_progress_add(tr_progress *p, uint64_t items, uint64_t bytes);
  * draws it again.
  */
 TR_API void tr_progress_clear(tr_progress *p);
+/*
+ * Progress through a known number of bytes (imaging, verifying): on fp,
+ * "prefix: 412 of 1500 MiB (27%), 395.3 MiB/s, ETA 2.8 s" redrawn twice a
+ * second, the rate and ETA once a second has passed ("ETA --" before), and
+ * a last line with the time taken; with TR_PROGRESS_JSON one object a second
+ * and one at the end, {"record":"progress","bytes","total","rate" (bytes a
+ * second),"elapsed" (seconds)}.  Without TR_PROGRESS_FORCE, NULL when fp is
+ * not a terminal.  Feed it with tr_progress_bytes, whose signature is that
+ * of the progress callbacks of tr_acquire and tr_verify (tr_progress_fn).
+ */
+#define TR_PROGRESS_JSON	0x1u
+#define TR_PROGRESS_FORCE	0x2u
+TR_API tr_progress *tr_progress_new_total(FILE *fp, const char *prefix,
+    unsigned flags);
+TR_API void tr_progress_bytes(void *p, uint64_t done, uint64_t total);
 /* Erase the line and free p.  NULL is a no-op. */
 TR_API void tr_progress_free(tr_progress *p);
 
