@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -175,6 +176,34 @@ int
 cli_parse_volume(const char *s, int *out)
 {
 	return cli_parse_int(s, 0, 1 << 30, out);
+}
+
+static pthread_mutex_t progress_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+cli_progress_error(void *progress, const char *msg)
+{
+	pthread_mutex_lock(&progress_lock);
+	tr_progress_clear(progress);
+	cli_error("%s", msg);
+	pthread_mutex_unlock(&progress_lock);
+}
+
+void
+cli_progress_warn(void *progress, const char *msg)
+{
+	pthread_mutex_lock(&progress_lock);
+	tr_progress_clear(progress);
+	cli_warn("%s", msg);
+	pthread_mutex_unlock(&progress_lock);
+}
+
+void
+cli_progress_count(void *progress, uint64_t items, uint64_t bytes)
+{
+	pthread_mutex_lock(&progress_lock);
+	tr_progress_add(progress, items, bytes);
+	pthread_mutex_unlock(&progress_lock);
 }
 
 int

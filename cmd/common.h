@@ -60,6 +60,17 @@ tr_jsonl *cli_open_output(int unbuffered);
 int	cli_close_output(tr_jsonl *w, int status);
 
 /*
+ * Callbacks for the engines that report files done (tr_scan_run,
+ * tr_extract_run) while a progress line (arg: a tr_progress, NULL for none)
+ * is on stderr: messages take the line's place, which comes back with the
+ * next count.  One lock serialises them, so scanning threads may call them
+ * at once.
+ */
+void	cli_progress_error(void *progress, const char *msg);
+void	cli_progress_warn(void *progress, const char *msg);
+void	cli_progress_count(void *progress, uint64_t items, uint64_t bytes);
+
+/*
  * --progress[=json] of acquire and verify: 1 for the line, 2 for JSON;
  * anything else is a usage error (exit 2).  cli_progress_start() makes mode
  * 0 the line when stderr is a terminal, and returns the tr_progress to pass

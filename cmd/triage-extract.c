@@ -89,30 +89,6 @@ add(const char ***v, size_t *n, const char *s)
 	(*v)[(*n)++] = s;
 }
 
-/*
- * Messages take the place of the progress line (arg, NULL when there is
- * none), which comes back with the next file.
- */
-static void
-error_cb(void *arg, const char *msg)
-{
-	tr_progress_clear(arg);
-	cli_error("%s", msg);
-}
-
-static void
-warn_cb(void *arg, const char *msg)
-{
-	tr_progress_clear(arg);
-	cli_warn("%s", msg);
-}
-
-static void
-progress_cb(void *arg, uint64_t files, uint64_t bytes)
-{
-	tr_progress_add(arg, files, bytes);
-}
-
 static tr_jsonl *
 output(struct output *o)
 {
@@ -298,16 +274,17 @@ main(int argc, char *argv[])
 	xo.out_arg = &so;
 	if (!cli_quiet)
 		progress = tr_progress_new(stderr, cli_progname, "files");
-	xo.error = error_cb;
+	/* Messages take the place of the progress line (NULL: none). */
+	xo.error = cli_progress_error;
 	xo.error_arg = progress;
-	xo.warn = warn_cb;
+	xo.warn = cli_progress_warn;
 	xo.warn_arg = progress;
 	if (progress != NULL) {
-		xo.progress = progress_cb;
+		xo.progress = cli_progress_count;
 		xo.progress_arg = progress;
 	}
 	so.unbuffered = o.unbuffered;
-	/* Every problem, the one that stops the run too, went to error_cb. */
+	/* Every problem, the one that stops the run too, went to xo.error. */
 	rc = tr_extract_run((const char *const *)argv, (size_t)argc, &xo, &st,
 	    &err);
 	tr_progress_free(progress);

@@ -4,7 +4,6 @@
 #include <config.h>
 
 #include <getopt.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,42 +73,6 @@ struct opts {
 	int		volume, jobs, timeout;
 	uint64_t	max_size, max_string;
 };
-
-/*
- * The progress line (NULL unless stderr is a terminal) and the lock that
- * the scanning threads take to draw it or to print a message in its place.
- */
-static tr_progress *progress;
-static pthread_mutex_t progress_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void
-error_cb(void *arg, const char *msg)
-{
-	(void)arg;
-	pthread_mutex_lock(&progress_lock);
-	tr_progress_clear(progress);
-	cli_error("%s", msg);
-	pthread_mutex_unlock(&progress_lock);
-}
-
-static void
-warn_cb(void *arg, const char *msg)
-{
-	(void)arg;
-	pthread_mutex_lock(&progress_lock);
-	tr_progress_clear(progress);
-	cli_warn("%s", msg);
-	pthread_mutex_unlock(&progress_lock);
-}
-
-static void
-progress_cb(void *arg, uint64_t files, uint64_t bytes)
-{
-	(void)arg;
-	pthread_mutex_lock(&progress_lock);
-	tr_progress_add(progress, files, bytes);
-	pthread_mutex_unlock(&progress_lock);
-}
 
 static int
 write_cb(void *arg, const tr_rec *rec, tr_error *err)
@@ -215,6 +178,7 @@ main(int argc, char *argv[])
 	struct opts o = { .volume = TR_VOLUME_ALL, .max_size = 256u << 20,
 	    .max_string = 64 };
 	tr_rules_opts ro = { 0, NULL, cli_warn_cb, NULL };
+	tr_progress *progress = NULL;
 	tr_scan_run_opts so;
 	tr_scan_stats st;
 	tr_rules *rules;
@@ -259,11 +223,15 @@ main(int argc, char *argv[])
 	so.in = stdin;
 	so.out = write_cb;
 	so.out_arg = out;
-	so.error = error_cb;
-	so.warn = warn_cb;
+	/* Messages take the place of the progress line (NULL: none). */
 	if (!cli_quiet &&
 	    (progress = tr_progress_new(stderr, cli_progname, "files")) != NULL)
-		so.progress = progress_cb;
+		so.progress = cli_progress_count;
+	so.progress_arg = progress;
+	so.error = cli_progress_error;
+	so.error_arg = progress;
+	so.warn = cli_progress_warn;
+	so.warn_arg = progress;
 	if (tr_scan_run(rules, (const char *const *)argv, (size_t)argc, &so,
 	    &st, &err) != TR_OK) {
 		cli_error("%s", err.msg);
