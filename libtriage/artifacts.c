@@ -707,7 +707,7 @@ env_scan(tr_fs *fs, env *e, tr_warn_fn note, void *note_arg, tr_error *err)
 		return err != NULL ? err->code : TR_EIO;
 	/* Profiles outside Users/ (moved, service accounts) are listed here. */
 	for (i = 0, n = e->sysroot.n; i < n; i++)
-		tri_profiles_read_sid(fs, e->sysroot.v[i], add_profile, e, note,
+		tri_profiles_read(fs, e->sysroot.v[i], add_profile, e, note,
 		    note_arg);
 	read_passwd(fs, e);
 	if (e->sysroot.n == 0)

@@ -91,13 +91,15 @@ int64_t	tri_dir_entry_read(const tr_entry *e, uint64_t offset, void *buf,
  */
 int	tri_profile_path(const char *value, char drive, const char *sysroot,
 	    char *buf, size_t len);
-typedef void (*tri_profile_fn)(void *arg, const char *home);
 /*
  * Call add with each profile folder of the ProfileList of the SOFTWARE
- * hive under sysroot (System32/config/SOFTWARE), when fs has one.  A hive
- * that cannot be read or parsed, and a profile that is not on this
+ * hive under sysroot (System32/config/SOFTWARE), when fs has one, and the
+ * profile's SID: the name of its ProfileList subkey ("S-1-5-21-...-1001";
+ * ".bak" dropped), or NULL when that name is no SID (a warning says so).  A
+ * hive that cannot be read or parsed, and a profile that is not on this
  * volume, go to warn; never fails.
  */
+typedef void (*tri_profile_fn)(void *arg, const char *home, const char *sid);
 void	tri_profiles_read(tr_fs *fs, const char *sysroot, tri_profile_fn add,
 	    void *arg, tr_warn_fn warn, void *warn_arg);
 
@@ -108,16 +110,6 @@ void	tri_profiles_read(tr_fs *fs, const char *sysroot, tri_profile_fn add,
  * or does not fit: it goes into paths, so it is never taken as it is.
  */
 int	tri_profile_sid(const char *name, char *buf, size_t len);
-/*
- * As tri_profiles_read, with the profile's SID, the name of its ProfileList
- * subkey ("S-1-5-21-...-1001"; ".bak" dropped), or NULL when that name is
- * no SID (a warning says so).
- */
-typedef void (*tri_profile_sid_fn)(void *arg, const char *home,
-	    const char *sid);
-void	tri_profiles_read_sid(tr_fs *fs, const char *sysroot,
-	    tri_profile_sid_fn add, void *arg, tr_warn_fn warn, void *warn_arg);
-
 /* libregf's version, loading it (profiles.c); "(not loaded)" when it cannot be. */
 const char *tri_regf_version(void);
 

@@ -236,8 +236,7 @@ struct hive {
 	tr_fs		*fs;
 	const char	*path, *sysroot;
 	char		where[600];
-	tri_profile_fn	add;		/* one of add and add_sid is set */
-	tri_profile_sid_fn add_sid;
+	tri_profile_fn	add;
 	void		*arg;
 	tr_warn_fn	warn;
 	void		*warn_arg;
@@ -319,18 +318,14 @@ read_list(struct hive *h, libregf_file_t *file)
 			    sid, val);
 			continue;
 		}
-		if (h->add != NULL) {
-			h->add(h->arg, home);
-			continue;
-		}
 		if (tri_profile_sid(sid, sidv, sizeof(sidv)) != 0) {
 			tri_warn(h->warn, h->warn_arg, "registry hive '%s' in "
 			    "%s: '%s' subkey '%s' is not a SID; profile '%s' "
 			    "is searched without %%%%users.sid%%%%", h->path,
 			    h->where, profile_list, sid, home);
-			h->add_sid(h->arg, home, NULL);
+			h->add(h->arg, home, NULL);
 		} else
-			h->add_sid(h->arg, home, sidv);
+			h->add(h->arg, home, sidv);
 	}
 	rg.libregf_key_free(&sub, NULL);
 	rg.libregf_key_free(&list, NULL);
@@ -401,9 +396,9 @@ out:
 }
 #endif
 
-static void
-profiles_read(tr_fs *fs, const char *sysroot, tri_profile_fn add,
-    tri_profile_sid_fn add_sid, void *arg, tr_warn_fn warn, void *warn_arg)
+void
+tri_profiles_read(tr_fs *fs, const char *sysroot, tri_profile_fn add,
+    void *arg, tr_warn_fn warn, void *warn_arg)
 {
 	struct hive h;
 	tr_file *f = NULL;
@@ -426,7 +421,6 @@ profiles_read(tr_fs *fs, const char *sysroot, tri_profile_fn add,
 	h.path = path;
 	h.sysroot = sysroot;
 	h.add = add;
-	h.add_sid = add_sid;
 	h.arg = arg;
 	h.warn = warn;
 	h.warn_arg = warn_arg;
@@ -495,18 +489,4 @@ out:
 	}
 	free(data);
 	tr_file_close(f);
-}
-
-void
-tri_profiles_read(tr_fs *fs, const char *sysroot, tri_profile_fn add,
-    void *arg, tr_warn_fn warn, void *warn_arg)
-{
-	profiles_read(fs, sysroot, add, NULL, arg, warn, warn_arg);
-}
-
-void
-tri_profiles_read_sid(tr_fs *fs, const char *sysroot, tri_profile_sid_fn add,
-    void *arg, tr_warn_fn warn, void *warn_arg)
-{
-	profiles_read(fs, sysroot, NULL, add, arg, warn, warn_arg);
 }
