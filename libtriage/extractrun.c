@@ -88,8 +88,7 @@ fail(run *r, tr_error *err, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	r->st->errors++;
-	say(r->o->error, r->o->error_arg, "%s", msg);
+	problem(r, "%s", msg);
 	return tri_error_set(err, code, "%s", msg);
 }
 
