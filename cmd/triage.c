@@ -21,6 +21,7 @@ static const struct {
 	{ "acquire", "image a device or file to E01 or raw, hashing" },
 	{ "verify", "recompute and compare image hashes" },
 	{ "scan", "YARA over files inside images and folders" },
+	{ "parse", "artifacts (event logs, registry, logs...) into events" },
 	{ "timeline", "sort times of records into a timeline" },
 	{ "extract", "copy files and artifact sets out, with a manifest" },
 	{ "report", "HTML or Markdown case report from records" },

@@ -1,0 +1,11 @@
+# SPDX-License-Identifier: Apache-2.0
+# Build wiring of triage-parse (driver, parser registry, parsers, program,
+# man page, tests).  A parser adds its parse_NAME.c to PARSE_SOURCES.
+PARSE_SOURCES = libtriage/parse.c libtriage/parse_internal.h \
+	libtriage/parse_registry.c libtriage/yal.c libtriage/yal.h
+libtriage_libtriage_la_SOURCES += $(PARSE_SOURCES)
+triageinclude_HEADERS += libtriage/include/triage/parse.h
+
+bin_PROGRAMS += cmd/triage-parse
+cmd_triage_parse_SOURCES = cmd/triage-parse.c
+cmd_triage_parse_LDADD = $(CLI_LDADD)
