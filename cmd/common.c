@@ -37,10 +37,11 @@ cli_init(const char *progname)
 static void
 vmsg(const char *fmt, va_list ap)
 {
-	char buf[2048];
+	char buf[2048], safe[4 * sizeof(buf)];
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	fprintf(stderr, "%s: %s\n", cli_progname, buf);
+	fprintf(stderr, "%s: %s\n", cli_progname,
+	    tr_text_safe(buf, safe, sizeof(safe)));
 }
 
 void
