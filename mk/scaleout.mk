@@ -18,7 +18,7 @@ SCALEOUT_FILES = \
 	contrib/slurm/triage-merge.sbatch \
 	contrib/slurm/submit.sh
 EXTRA_DIST += $(SCALEOUT_FILES) tests/cli/openrelik-worker.bats \
-	tests/cli/slurm.bats tests/bench/scaleout.sh
+	tests/cli/slurm.bats
 if HAVE_BATS
 TESTS += tests/cli/openrelik-worker.bats tests/cli/slurm.bats
 endif

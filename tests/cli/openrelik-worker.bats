@@ -82,3 +82,22 @@ teardown() {
 	grep -q "openrelik-worker-triage.tasks.collect" "$d/worker.log"
 	grep -q "openrelik-worker-triage.tasks.merge" "$d/worker.log"
 }
+
+@test "timesketch: a case timeline keeps Timesketch's JSONL rules (required keys, offsets, one type per field, limits)" {
+	need_fixtures
+	local d="$BATS_TEST_TMPDIR"
+	triage-collect -q -e ci -o "$d/case" "$DATA/sample.img"
+	run "$ORACLE/timesketch-jsonl.py" "$d/case/timeline.jsonl"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# The check itself fails where Timesketch would.
+	jq -c 'if .timestamp_desc == "Creation Time" then .size = "big" else . end' \
+	    "$d/case/timeline.jsonl" > "$d/bad.jsonl"
+	run "$ORACLE/timesketch-jsonl.py" "$d/bad.jsonl"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"'size' of fs:stat is "* ]]
+	jq -c '.datetime |= sub("\\+00:00$"; "")' "$d/case/timeline.jsonl" > "$d/bad2.jsonl"
+	run "$ORACLE/timesketch-jsonl.py" "$d/bad2.jsonl"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"datetime without offset"* ]]
+}
