@@ -1216,6 +1216,9 @@ tr_entry_record(const tr_fs *fs, const tr_entry *e, const tr_hashes *h)
 	if ((r = tr_rec_new("file")) == NULL)
 		return NULL;
 	tr_rec_set_text(r, "source", src, strlen(src));
+	if (tr_source_label(fs->src) != NULL)
+		tr_rec_set_text(r, "evidence", tr_source_label(fs->src),
+		    strlen(tr_source_label(fs->src)));
 	if (fi->volume >= 0)
 		tr_rec_set_int(r, "volume", fi->volume);
 	tr_rec_set_str(r, "fs", fi->fs);
@@ -1447,6 +1450,8 @@ tr_entry_json(const tr_fs *fs, const tr_entry *e, const tr_hashes *h,
 
 	JLIT(&b, "{\"record\":\"file\"");
 	jtext(&b, "source", tr_source_path(fs->src));
+	if (tr_source_label(fs->src) != NULL)
+		jtext(&b, "evidence", tr_source_label(fs->src));
 	if (fi->volume >= 0)
 		juint(&b, "volume", (uint64_t)fi->volume);
 	jstr(&b, "fs", fi->fs, strlen(fi->fs));

@@ -453,3 +453,12 @@ hostile() {
 		[[ "$stderr" != *"not even '.'"* ]]
 	done
 }
+
+@test "--label names the evidence in every record (jsonl fast path and hashed), and the timeline keeps it" {
+	run --separate-stderr triage-walk --label 'laptop 17' -H sha256 "$DATA/sample.img"
+	[ "$status" -eq 0 ]
+	jq -e -s 'length > 10 and all(.evidence == "laptop 17") and all(keys_unsorted[2] == "evidence")' <<<"$output"
+	run --separate-stderr triage-walk "$DATA/sample.img"
+	jq -e -s 'all(has("evidence") | not)' <<<"$output"
+	triage-walk --label L1 "$DATA/sample.img" | triage-timeline | jq -e -s 'length > 10 and all(.evidence == "L1")'
+}
