@@ -26,6 +26,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include "yal.h"
+#include "parse_winevt.h"
 
 #define EVTX_HEADER_SIZE	4096
 #define EVTX_CHUNK_SIZE		65536
@@ -98,15 +99,8 @@ le64(const uint8_t *p)
 	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
-/* A growable string. */
-struct sbuf {
-	char	*s;
-	size_t	len, cap;
-	int	oom;
-};
-
-static void
-sb_add(struct sbuf *b, const char *s, size_t n)
+void
+tri_sb_add(struct tri_sbuf *b, const char *s, size_t n)
 {
 	char *p;
 	size_t cap;
@@ -129,26 +123,25 @@ sb_add(struct sbuf *b, const char *s, size_t n)
 	b->s[b->len] = '\0';
 }
 
-static void
-sb_str(struct sbuf *b, const char *s)
+void
+tri_sb_str(struct tri_sbuf *b, const char *s)
 {
-	sb_add(b, s, strlen(s));
+	tri_sb_add(b, s, strlen(s));
 }
 
-/* s as a Python string literal, as plaso prints a list of strings. */
-static void
-sb_pyrepr(struct sbuf *b, const char *s)
+void
+tri_sb_pyrepr(struct tri_sbuf *b, const char *s)
 {
 	char esc[8];
 	const char *run = s;
 
-	sb_add(b, "'", 1);
+	tri_sb_add(b, "'", 1);
 	for (; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if (c != '\'' && c != '\\' && c >= 0x20 && c != 0x7f)
 			continue;
-		sb_add(b, run, (size_t)(s - run));
+		tri_sb_add(b, run, (size_t)(s - run));
 		if (c == '\'' || c == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)c;
@@ -161,11 +154,11 @@ sb_pyrepr(struct sbuf *b, const char *s)
 			strcpy(esc, "\\t");
 		else
 			snprintf(esc, sizeof(esc), "\\x%02x", c);
-		sb_str(b, esc);
+		tri_sb_str(b, esc);
 		run = s + 1;
 	}
-	sb_add(b, run, (size_t)(s - run));
-	sb_add(b, "'", 1);
+	tri_sb_add(b, run, (size_t)(s - run));
+	tri_sb_add(b, "'", 1);
 }
 
 /* The innermost cause in libevtx's error, without the function; frees it. */
@@ -316,7 +309,7 @@ struct worker {
 	size_t			cap;
 	char			*xml;		/* the record's XML */
 	size_t			xcap;
-	struct sbuf		msg;
+	struct tri_sbuf		msg;
 	uint64_t		failed;		/* records not read */
 	int			first_failed;	/* index of the first */
 	char			why[512];	/* and why */
@@ -542,7 +535,7 @@ do_record(struct worker *w, libevtx_record_t *r, int recovered)
 	size_t xlen;
 	char *source = NULL, *computer = NULL, *guid = NULL;
 	const char *desc = "Creation Time";
-	struct sbuf *m = &w->msg;
+	struct tri_sbuf *m = &w->msg;
 
 	if (ev.libevtx_record_get_identifier(r, &id, &e) != 1) {
 		evtx_err(&e, w->why, sizeof(w->why));
@@ -638,22 +631,22 @@ do_record(struct worker *w, libevtx_record_t *r, int recovered)
 	/* "[7036 / 0x1b7c] Provider identifier: ... Strings: [...]" */
 	m->len = 0;
 	m->oom = 0;
-	sb_str(m, "");
+	tri_sb_str(m, "");
 	if (have_eid) {
 		char h[48];
 
 		snprintf(h, sizeof(h), "[%u / 0x%04x] ", eid, eid);
-		sb_str(m, h);
+		tri_sb_str(m, h);
 	}
 	if (guid != NULL) {
-		sb_str(m, "Provider identifier: ");
-		sb_str(m, guid);
-		sb_str(m, " ");
+		tri_sb_str(m, "Provider identifier: ");
+		tri_sb_str(m, guid);
+		tri_sb_str(m, " ");
 	}
 	if (source != NULL) {
-		sb_str(m, "Source Name: ");
-		sb_str(m, source);
-		sb_str(m, " ");
+		tri_sb_str(m, "Source Name: ");
+		tri_sb_str(m, source);
+		tri_sb_str(m, " ");
 	}
 	if (ev.libevtx_record_get_number_of_strings(r, &nstr, &e) != 1) {
 		if (e != NULL)
@@ -663,7 +656,7 @@ do_record(struct worker *w, libevtx_record_t *r, int recovered)
 	if (nstr > 0 && (strs = tr_rec_new_array()) == NULL)
 		rc |= TR_ENOMEM;
 	if (strs != NULL)
-		sb_str(m, "Strings: [");
+		tri_sb_str(m, "Strings: [");
 	for (i = 0; i < nstr && strs != NULL; i++) {
 		size_t sz = 0;
 		const char *v = "";
@@ -679,11 +672,11 @@ do_record(struct worker *w, libevtx_record_t *r, int recovered)
 			ev.libevtx_error_free(&e);
 		rc |= tr_rec_append_str(strs, v);
 		if (i > 0)
-			sb_str(m, ", ");
-		sb_pyrepr(m, v);
+			tri_sb_str(m, ", ");
+		tri_sb_pyrepr(m, v);
 	}
 	if (strs != NULL) {
-		sb_str(m, "] ");
+		tri_sb_str(m, "] ");
 		rc |= tr_rec_set_rec(evt, "strings", strs);
 	}
 	if (xv.data != NULL)
@@ -693,20 +686,20 @@ do_record(struct worker *w, libevtx_record_t *r, int recovered)
 	rc |= tr_rec_set_text(evt, "xml_string", w->xml, xlen);
 	rc |= tr_rec_set_time(evt, "written_time", &wt);
 	if (computer != NULL) {
-		sb_str(m, "Computer Name: ");
-		sb_str(m, computer);
-		sb_str(m, " ");
+		tri_sb_str(m, "Computer Name: ");
+		tri_sb_str(m, computer);
+		tri_sb_str(m, " ");
 	}
 	{
 		char t[64];
 
 		snprintf(t, sizeof(t), "Record Number: %llu",
 		    (unsigned long long)id);
-		sb_str(m, t);
+		tri_sb_str(m, t);
 		if (have_level) {
 			snprintf(t, sizeof(t), " Event Level: %u",
 			    (unsigned)level);
-			sb_str(m, t);
+			tri_sb_str(m, t);
 		}
 	}
 	if (m->oom)

@@ -8,8 +8,10 @@
 #include "parse_internal.h"
 
 extern const tri_parser tri_parser_winevtx;
+extern const tri_parser tri_parser_winevt;
 
 const tri_parser *const tri_parsers[] = {
 	&tri_parser_winevtx,
+	&tri_parser_winevt,
 	NULL
 };
