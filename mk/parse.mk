@@ -9,3 +9,9 @@ triageinclude_HEADERS += libtriage/include/triage/parse.h
 bin_PROGRAMS += cmd/triage-parse
 cmd_triage_parse_SOURCES = cmd/triage-parse.c
 cmd_triage_parse_LDADD = $(CLI_LDADD)
+# Windows event logs (EVTX on libevtx, EVT on libevt; XML through libxml2).
+PARSE_SOURCES += libtriage/parse_evtx.c libtriage/parse_evt.c \
+	libtriage/parse_winevt.h
+libtriage_libtriage_la_CFLAGS += $(LIBXML2_CFLAGS)
+libtriage_libtriage_la_LIBADD += $(LIBXML2_LIBS) $(ZLIB_LIBS)
+EXTRA_DIST += tests/oracle/evtx-records.py
