@@ -319,3 +319,12 @@ cli_suggest(const char *word, const char *const *cands, size_t n)
 	}
 	return best;
 }
+
+void
+cli_set_timezone(const char *usage, const char *zone)
+{
+	tr_error err;
+
+	if (tr_timezone_set(zone, &err) != TR_OK)
+		cli_usage_error(usage, "%s", err.msg);
+}

@@ -55,6 +55,9 @@ int	cli_parse_int(const char *s, int min, int max, int *out);
  */
 const char *cli_suggest(const char *word, const char *const *cands, size_t n);
 
+/* -z/--timezone ZONE: FAT/exFAT local times in ZONE; exits 2 when unknown. */
+void	cli_set_timezone(const char *usage, const char *zone);
+
 /* Parse --volume N (a number from triage-info; -1 is invalid here). */
 int	cli_parse_volume(const char *s, int *out);
 

@@ -11,7 +11,8 @@
 
 #define USAGE "usage: triage-walk [-adhquVx] [-b sector-size] " \
 	"[-f image-format] [-H algorithms] [-m max-depth] [-o format] " \
-	"[-p path-prefix] [-t types] [--label name] [--volume n] source ..."
+	"[-p path-prefix] [-t types] [-z zone] [--label name] [--volume n] " \
+	"source ..."
 
 static const char help[] = USAGE "\n"
 "\n"
@@ -32,6 +33,8 @@ static const char help[] = USAGE "\n"
 "      --volume N           only the filesystem of volume N (triage-info)\n"
 "      --label NAME         evidence label: \"evidence\" in every record\n"
 "  -x, --one-file-system    live folder: do not cross mount points\n"
+"  -z, --timezone ZONE      zone of FAT/exFAT local times (default UTC,\n"
+"                           never the TZ variable), e.g. Europe/Berlin\n"
 "  -q, --quiet              no warnings, no progress line\n"
 "  -u, --unbuffered         flush after every record\n"
 "  -h, --help               this help\n"
@@ -59,6 +62,7 @@ static const struct option longopts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ "volume", required_argument, NULL, OPT_VOLUME },
 	{ "one-file-system", no_argument, NULL, 'x' },
+	{ "timezone", required_argument, NULL, 'z' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -316,7 +320,7 @@ main(int argc, char *argv[])
 	memset(&opts, 0, sizeof(opts));
 	opts.flags = TR_WALK_DEFAULT;
 	opts.max_depth = -1;
-	while ((ch = getopt_long(argc, argv, "ab:df:H:hm:o:p:qt:uVx",
+	while ((ch = getopt_long(argc, argv, "ab:df:H:hm:o:p:qt:uVxz:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
@@ -374,6 +378,9 @@ main(int argc, char *argv[])
 			cli_version();
 		case 'x':
 			opts.flags |= TR_WALK_ONE_FS;
+			break;
+		case 'z':
+			cli_set_timezone(USAGE, optarg);
 			break;
 		case OPT_LABEL:
 			w.label = optarg;

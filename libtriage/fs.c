@@ -158,6 +158,14 @@ tr_fs_time_digits(const tr_fs *fs)
 	return fs->digits;
 }
 
+/* FAT and exFAT keep local times: their records name the zone used. */
+static int
+local_times(const tr_fs *fs)
+{
+	return fs->fs != NULL && (TSK_FS_TYPE_ISFAT(fs->fs->ftype) ||
+	    fs->fs->ftype == TSK_FS_TYPE_EXFAT);
+}
+
 int
 tr_fs_case_insensitive(const tr_fs *fs)
 {
@@ -1249,6 +1257,12 @@ tr_entry_record(const tr_fs *fs, const tr_entry *e, const tr_hashes *h)
 	tr_rec_set_time(r, "fn_atime", &e->fn_atime);
 	tr_rec_set_time(r, "fn_ctime", &e->fn_ctime);
 	tr_rec_set_time(r, "fn_btime", &e->fn_btime);
+	if (local_times(fs)) {
+		tr_rec_set_str(r, "timezone", tr_timezone());
+		if (fs->fs->ftype != TSK_FS_TYPE_EXFAT &&
+		    tr_time_isset(&e->atime))
+			tr_rec_set_str(r, "atime_precision", "day");
+	}
 	if (e->link_target != NULL)
 		tr_rec_set_text(r, "link_target", e->link_target,
 		    strlen(e->link_target));
@@ -1486,6 +1500,12 @@ tr_entry_json(const tr_fs *fs, const tr_entry *e, const tr_hashes *h,
 	jtime(&b, "fn_atime", &e->fn_atime);
 	jtime(&b, "fn_ctime", &e->fn_ctime);
 	jtime(&b, "fn_btime", &e->fn_btime);
+	if (local_times(fs)) {
+		jstr(&b, "timezone", tr_timezone(), strlen(tr_timezone()));
+		if (fs->fs->ftype != TSK_FS_TYPE_EXFAT &&
+		    tr_time_isset(&e->atime))
+			JLIT(&b, ",\"atime_precision\":\"day\"");
+	}
 	if (e->link_target != NULL)
 		jtext(&b, "link_target", e->link_target);
 	if (e->deleted)

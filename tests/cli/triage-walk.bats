@@ -462,3 +462,28 @@ hostile() {
 	jq -e -s 'all(has("evidence") | not)' <<<"$output"
 	triage-walk --label L1 "$DATA/sample.img" | triage-timeline | jq -e -s 'length > 10 and all(.evidence == "L1")'
 }
+
+@test "FAT times do not follow the examiner's TZ; -z reads them in a zone, as fls -z does" {
+	local tz a b
+	a=$(TZ=UTC triage-walk --volume 3 "$DATA/sample.img" | sha256sum)
+	for tz in America/New_York Asia/Tokyo; do
+		b=$(TZ=$tz triage-walk --volume 3 "$DATA/sample.img" | sha256sum)
+		[ "$a" = "$b" ]
+	done
+	triage-walk --volume 3 "$DATA/sample.img" | jq -e -s 'all(.timezone == "UTC") and any(.atime_precision == "day")'
+	# 2023-04-05 06:07:08 local is 10:07:08Z in New York (EDT) and 21:07:08Z the day before in Tokyo.
+	triage-walk -z America/New_York --volume 3 "$DATA/sample.img" |
+	    jq -e -s 'map(select(.path == "/Users")) | .[0] | .mtime == "2023-04-05T10:07:08Z" and .timezone == "America/New_York" and .atime == "2023-04-05T04:00:00Z"'
+	triage-walk -z Asia/Tokyo --volume 3 "$DATA/sample.img" |
+	    jq -e -s 'map(select(.path == "/Users")) | .[0].mtime == "2023-04-04T21:07:08Z"'
+	# fls with the same zone agrees, line for line.
+	for tz in UTC America/New_York Asia/Tokyo; do
+		want=$("$ORACLE/fls-bodyfile.sh" "$DATA/sample.img" 7340032 -z "$tz" </dev/null)
+		got=$(triage-walk -q -o bodyfile -z "$tz" --volume 3 "$DATA/sample.img" | LC_ALL=C sort)
+		[ "$got" = "$want" ]
+	done
+	run -2 --separate-stderr triage-walk -z Nowhere/Land "$DATA/sample.img"
+	[[ "$stderr" == *"unknown time zone 'Nowhere/Land'"* ]]
+	run -2 --separate-stderr triage-walk -z ../../etc/passwd "$DATA/sample.img"
+	[[ "$stderr" == *"invalid time zone"* ]]
+}
