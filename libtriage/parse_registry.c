@@ -7,6 +7,27 @@
 #include "internal.h"
 #include "parse_internal.h"
 
+extern const tri_parser tri_parser_syslog;
+extern const tri_parser tri_parser_utmp;
+extern const tri_parser tri_parser_lastlog;
+extern const tri_parser tri_parser_systemd_journal;
+extern const tri_parser tri_parser_bash_history;
+extern const tri_parser tri_parser_zsh_extended_history;
+extern const tri_parser tri_parser_fish_history;
+extern const tri_parser tri_parser_dpkg;
+extern const tri_parser tri_parser_apt_history;
+extern const tri_parser tri_parser_selinux;
+
 const tri_parser *const tri_parsers[] = {
+	&tri_parser_syslog,
+	&tri_parser_utmp,
+	&tri_parser_lastlog,
+	&tri_parser_systemd_journal,
+	&tri_parser_bash_history,
+	&tri_parser_zsh_extended_history,
+	&tri_parser_fish_history,
+	&tri_parser_dpkg,
+	&tri_parser_apt_history,
+	&tri_parser_selinux,
 	NULL
 };

@@ -9,3 +9,9 @@ triageinclude_HEADERS += libtriage/include/triage/parse.h
 bin_PROGRAMS += cmd/triage-parse
 cmd_triage_parse_SOURCES = cmd/triage-parse.c
 cmd_triage_parse_LDADD = $(CLI_LDADD)
+# Linux parsers (issue 13).
+PARSE_SOURCES += libtriage/parse_linux.h libtriage/parse_linux_util.c \
+	libtriage/parse_syslog.c libtriage/parse_syslog_auth.c \
+	libtriage/parse_syslog_auth.h libtriage/parse_utmp.c \
+	libtriage/parse_journal.c libtriage/parse_shell.c \
+	libtriage/parse_linux_pkg.c libtriage/parse_linux_audit.c
