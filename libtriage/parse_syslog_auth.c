@@ -382,7 +382,7 @@ pam(struct cur *c, struct tri_auth *a)
 	    lit(c, "session closed for user ")) {
 		a->data_type = "linux:pam:session";
 		put(a, "service", svc, sl);
-		put(a, "action", c->p[-15] == 'o' ? "opened" : "closed", 6);
+		put(a, "action", c->p[-16] == 'o' ? "opened" : "closed", 6);
 		w = c->p;
 		while (c->p < c->end && *c->p != ' ' && *c->p != '(')
 			c->p++;

@@ -15,3 +15,13 @@ PARSE_SOURCES += libtriage/parse_linux.h libtriage/parse_linux_util.c \
 	libtriage/parse_syslog_auth.h libtriage/parse_utmp.c \
 	libtriage/parse_journal.c libtriage/parse_shell.c \
 	libtriage/parse_linux_pkg.c libtriage/parse_linux_audit.c
+check_PROGRAMS += tests/unit/test-parse-linux
+TESTS += tests/unit/test-parse-linux
+tests_unit_test_parse_linux_SOURCES = tests/unit/test-parse-linux.c \
+	tests/unit/check.h
+tests_unit_test_parse_linux_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_parse_linux_LDADD = $(UNIT_LDADD)
+if HAVE_BATS
+TESTS += tests/cli/triage-parse-linux.bats
+endif
+EXTRA_DIST += tests/cli/triage-parse-linux.bats tests/bench/parse-syslog.sh
