@@ -523,6 +523,11 @@ parse_text(tri_parse_ctx *ctx, const tr_artifact *a, const char *d, size_t n)
 			continue;
 		if ((*ls == ' ' || *ls == '\t') && have) {
 			/* continuation of the previous message */
+			if ((size_t)(nl - cur.body) > LINE_MAX_LEN) {
+				bad_line(&r, (uint64_t)(ls - d), "continuation "
+				    "line past the message size limit: skipped");
+				continue;
+			}
 			cur.bl = (size_t)(nl - cur.body);
 			if (cur.bl > 0 && cur.body[cur.bl - 1] == '\r')
 				cur.bl--;

@@ -25,4 +25,4 @@ tests_unit_test_parse_linux_LDADD = $(UNIT_LDADD)
 if HAVE_BATS
 TESTS += tests/cli/triage-parse-linux.bats
 endif
-EXTRA_DIST += tests/cli/triage-parse-linux.bats tests/bench/parse-syslog.sh
+EXTRA_DIST += tests/cli/triage-parse-linux.bats
