@@ -15,3 +15,20 @@ PARSE_SOURCES += libtriage/parse_evtx.c libtriage/parse_evt.c \
 libtriage_libtriage_la_CFLAGS += $(LIBXML2_CFLAGS)
 libtriage_libtriage_la_LIBADD += $(LIBXML2_LIBS) $(ZLIB_LIBS)
 EXTRA_DIST += tests/oracle/evtx-records.py
+# Linux parsers (issue 13).
+PARSE_SOURCES += libtriage/parse_linux.h libtriage/parse_linux_util.c \
+	libtriage/parse_syslog.c libtriage/parse_syslog_auth.c \
+	libtriage/parse_syslog_auth.h libtriage/parse_utmp.c \
+	libtriage/parse_journal.c libtriage/parse_shell.c \
+	libtriage/parse_linux_pkg.c libtriage/parse_linux_audit.c \
+	libtriage/parse_linux_persist.c
+check_PROGRAMS += tests/unit/test-parse-linux
+TESTS += tests/unit/test-parse-linux
+tests_unit_test_parse_linux_SOURCES = tests/unit/test-parse-linux.c \
+	tests/unit/check.h
+tests_unit_test_parse_linux_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_parse_linux_LDADD = $(UNIT_LDADD)
+if HAVE_BATS
+TESTS += tests/cli/triage-parse-linux.bats
+endif
+EXTRA_DIST += tests/cli/triage-parse-linux.bats
