@@ -7,6 +7,15 @@
 #include "internal.h"
 #include "parse_internal.h"
 
+extern const tri_parser tri_parser_chrome_history;
+extern const tri_parser tri_parser_firefox_history;
+extern const tri_parser tri_parser_safari_history;
+extern const tri_parser tri_parser_msiecf;
+
 const tri_parser *const tri_parsers[] = {
+	&tri_parser_chrome_history,
+	&tri_parser_firefox_history,
+	&tri_parser_safari_history,
+	&tri_parser_msiecf,
 	NULL
 };
