@@ -96,10 +96,10 @@ visits(tri_sqlite *s)
 
 	snprintf(sql, sizeof(sql), "SELECT v.id, u.url, u.title, "
 	    "u.visit_count, u.typed_count, u.hidden, v.visit_time, "
-	    "v.transition, fu.url, %s FROM visits v JOIN urls u ON u.id = "
+	    "v.transition, fu.url, %s FROM visits v NOT INDEXED JOIN urls u ON u.id = "
 	    "v.url LEFT JOIN visits fv ON v.from_visit != 0 AND fv.id = "
 	    "v.from_visit LEFT JOIN urls fu ON fu.id = fv.url %s "
-	    "ORDER BY v.visit_time, v.id", vs ? "vs.source" : "NULL",
+	    "ORDER BY v.id", vs ? "vs.source" : "NULL",
 	    vs ? "LEFT JOIN visit_source vs ON vs.id = v.id" : "");
 	if ((st = tri_sqlite_prepare(s, sql, "visits")) == NULL)
 		return TR_OK;
@@ -201,7 +201,8 @@ downloads(tri_sqlite *s)
 	memmove(sql + 7, sql, o + 1);
 	memcpy(sql, "SELECT ", 7);
 	o = strlen(sql);
-	snprintf(sql + o, sizeof(sql) - o, " FROM downloads d ORDER BY d.id");
+	snprintf(sql + o, sizeof(sql) - o,
+	    " FROM downloads d NOT INDEXED ORDER BY d.id");
 	if ((st = tri_sqlite_prepare(s, sql, "downloads")) == NULL)
 		return TR_OK;
 	while (rc == TR_OK && tri_sqlite_step(s, st, "downloads", rows)) {

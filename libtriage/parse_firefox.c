@@ -115,10 +115,10 @@ visits(tri_sqlite *s)
 
 	st = tri_sqlite_prepare(s, "SELECT h.id, p.url, p.title, "
 	    "p.visit_count, h.visit_date, h.visit_type, p.rev_host, p.hidden, "
-	    "p.typed, fp.url FROM moz_historyvisits h JOIN moz_places p ON "
-	    "p.id = h.place_id LEFT JOIN moz_historyvisits fh ON "
+	    "p.typed, fp.url FROM moz_historyvisits h NOT INDEXED JOIN "
+	    "moz_places p ON p.id = h.place_id LEFT JOIN moz_historyvisits fh ON "
 	    "h.from_visit != 0 AND fh.id = h.from_visit LEFT JOIN moz_places "
-	    "fp ON fp.id = fh.place_id ORDER BY h.visit_date, h.id", "visits");
+	    "fp ON fp.id = fh.place_id ORDER BY h.id", "visits");
 	while (rc == TR_OK && tri_sqlite_step(s, st, "visits", rows)) {
 		rows++;
 		t = prtime(st, 4);
@@ -172,7 +172,8 @@ bookmarks(tri_sqlite *s)
 	/* URL bookmarks (type 1; plaso: every type but 3 with a place). */
 	st = tri_sqlite_prepare(s, "SELECT b.id, b.type, b.title, b.dateAdded, "
 	    "b.lastModified, p.url, p.title, p.rev_host, p.visit_count FROM "
-	    "moz_bookmarks b JOIN moz_places p ON b.fk = p.id WHERE b.type "
+	    "moz_bookmarks b NOT INDEXED JOIN moz_places p ON b.fk = p.id "
+	    "WHERE b.type "
 	    "<> 3 ORDER BY b.id", "bookmarks");
 	while (rc == TR_OK && tri_sqlite_step(s, st, "bookmarks", rows)) {
 		rows++;
@@ -213,7 +214,7 @@ annotations(tri_sqlite *s)
 	if (!tri_sqlite_has_table(s, "moz_items_annos"))
 		return TR_OK;
 	st = tri_sqlite_prepare(s, "SELECT a.id, a.content, a.dateAdded, "
-	    "a.lastModified, b.title, p.url FROM moz_items_annos a JOIN "
+	    "a.lastModified, b.title, p.url FROM moz_items_annos a NOT INDEXED JOIN "
 	    "moz_bookmarks b ON a.item_id = b.id JOIN moz_places p ON b.fk = "
 	    "p.id ORDER BY a.id", "bookmark annotations");
 	while (rc == TR_OK &&
@@ -249,7 +250,8 @@ folders(tri_sqlite *s)
 	int rc = TR_OK;
 
 	st = tri_sqlite_prepare(s, "SELECT b.id, b.title, b.dateAdded, "
-	    "b.lastModified FROM moz_bookmarks b WHERE b.type = 2 ORDER BY "
+	    "b.lastModified FROM moz_bookmarks b NOT INDEXED WHERE b.type = 2 "
+	    "ORDER BY "
 	    "b.id", "bookmark folders");
 	while (rc == TR_OK && tri_sqlite_step(s, st, "bookmark folders",
 	    rows)) {
@@ -330,7 +332,8 @@ downloads(tri_sqlite *s)
 	if (tri_sqlite_has_table(s, "moz_downloads")) {
 		st = tri_sqlite_prepare(s, "SELECT id, name, source, target, "
 		    "referrer, state, currBytes, maxBytes, mimeType, startTime, "
-		    "endTime FROM moz_downloads ORDER BY id", "downloads");
+		    "endTime FROM moz_downloads NOT INDEXED ORDER BY id",
+		    "downloads");
 		while (rc == TR_OK &&
 		    tri_sqlite_step(s, st, "downloads", rows)) {
 			rows++;
@@ -346,7 +349,7 @@ downloads(tri_sqlite *s)
 	/* Firefox 26 on: the target as a page annotation of the source. */
 	rows = 0;
 	st = tri_sqlite_prepare(s, "SELECT a.id, p.url, a.content, a.dateAdded "
-	    "FROM moz_annos a JOIN moz_anno_attributes n ON n.id = "
+	    "FROM moz_annos a NOT INDEXED JOIN moz_anno_attributes n ON n.id = "
 	    "a.anno_attribute_id JOIN moz_places p ON p.id = a.place_id WHERE "
 	    "n.name = 'downloads/destinationFileURI' ORDER BY a.id",
 	    "download annotations");

@@ -2,12 +2,15 @@
 /*
  * Internet Explorer 4-9 cache and history files (index.dat, MSIECF) through
  * libmsiecf, loaded into a namespace of its own (yal.h) and fed from memory
- * by its own libbfio's memory-range handle.  One event per URL item,
- * allocated and recovered, at its primary time.
+ * through its own libbfio, by a bounded reader of ours: Debian's libbfio
+ * 20170123 memory-range handle reads past the end of its range (SIGBUS on
+ * a truncated index.dat).  One event per URL item, allocated and
+ * recovered, at its primary time.
  */
 #include "internal.h"
 #include "parse_internal.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +20,7 @@
 
 #define MSIECF_API(X) \
 	X(libbfio_error_free) X(libbfio_handle_free) \
-	X(libbfio_memory_range_initialize) X(libbfio_memory_range_set) \
+	X(libbfio_handle_initialize) \
 	X(libmsiecf_error_free) X(libmsiecf_error_sprint) \
 	X(libmsiecf_file_initialize) X(libmsiecf_file_free) \
 	X(libmsiecf_file_open_file_io_handle) X(libmsiecf_file_close) \
@@ -53,6 +56,83 @@ static void
 ms_load(void)
 {
 	tri_yal_load(&ms.lib, "libmsiecf.so.1", ms_names, (void **)&ms);
+}
+
+/* The artifact's bytes as a libbfio handle: reads never leave them. */
+struct memio {
+	const uint8_t	*data;
+	size_t		size;
+	size_t		pos;
+};
+
+static int
+mio_free(intptr_t **io, libbfio_error_t **e)
+{
+	return 1;
+}
+
+static int
+mio_open(intptr_t *io, int flags, libbfio_error_t **e)
+{
+	((struct memio *)io)->pos = 0;
+	return 1;
+}
+
+static int
+mio_close(intptr_t *io, libbfio_error_t **e)
+{
+	return 0;
+}
+
+static ssize_t
+mio_read(intptr_t *io, uint8_t *buf, size_t size, libbfio_error_t **e)
+{
+	struct memio *m = (struct memio *)io;
+	size_t n;
+
+	if (m->pos >= m->size)
+		return 0;
+	n = m->size - m->pos < size ? m->size - m->pos : size;
+	if (n > SSIZE_MAX)
+		n = SSIZE_MAX;
+	memcpy(buf, m->data + m->pos, n);
+	m->pos += n;
+	return (ssize_t)n;
+}
+
+static ssize_t
+mio_write(intptr_t *io, const uint8_t *buf, size_t size, libbfio_error_t **e)
+{
+	return -1;
+}
+
+static off64_t
+mio_seek(intptr_t *io, off64_t off, int whence, libbfio_error_t **e)
+{
+	struct memio *m = (struct memio *)io;
+	off64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ?
+	    (off64_t)m->pos : (off64_t)m->size;
+
+	if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END)
+		return -1;
+	if ((off < 0 && base + off < 0) ||
+	    (off > 0 && off > INT64_MAX - base))
+		return -1;
+	m->pos = (size_t)(base + off);
+	return base + off;
+}
+
+static int
+mio_yes(intptr_t *io, libbfio_error_t **e)
+{
+	return 1;
+}
+
+static int
+mio_size(intptr_t *io, size64_t *size, libbfio_error_t **e)
+{
+	*size = ((struct memio *)io)->size;
+	return 1;
 }
 
 static const char *const data_types[] = { "msiecf:url", NULL };
@@ -302,6 +382,7 @@ parse(tri_parse_ctx *ctx, const tr_artifact *a)
 {
 	libbfio_handle_t *bfio = NULL;
 	libbfio_error_t *be = NULL;
+	struct memio mio = { a->data, a->size, 0 };
 	libmsiecf_error_t *e = NULL;
 	struct file_info fi;
 	char ebuf[512];
@@ -314,11 +395,25 @@ parse(tri_parse_ctx *ctx, const tr_artifact *a)
 		return TR_EFORMAT;
 	}
 	memset(&fi, 0, sizeof(fi));
-	if (ms.libbfio_memory_range_initialize(&bfio, &be) != 1 ||
-	    ms.libbfio_memory_range_set(bfio, (uint8_t *)(uintptr_t)a->data,
-	    a->size, &be) != 1) {
+	/* The header's file size (offset 28): a shorter file was cut. */
+	if (a->size >= 32) {
+		uint32_t want = (uint32_t)a->data[28] |
+		    (uint32_t)a->data[29] << 8 | (uint32_t)a->data[30] << 16 |
+		    (uint32_t)a->data[31] << 24;
+
+		if (want > a->size) {
+			tri_parse_warn(ctx, a->size, "file truncated: the "
+			    "header says %u bytes, %zu present: items past "
+			    "the end are lost", want, a->size);
+			lost = 1;
+		}
+	}
+	if (ms.libbfio_handle_initialize(&bfio, (intptr_t *)&mio, mio_free,
+	    NULL, mio_open, mio_close, mio_read, mio_write, mio_seek, mio_yes,
+	    mio_yes, mio_size, LIBBFIO_FLAG_IO_HANDLE_NON_MANAGED |
+	    LIBBFIO_FLAG_IO_HANDLE_CLONE_BY_REFERENCE, &be) != 1) {
 		ms.libbfio_error_free(&be);
-		tri_parse_warn(ctx, UINT64_MAX, "libbfio: cannot map the file");
+		tri_parse_warn(ctx, UINT64_MAX, "libbfio: cannot make a handle");
 		rc = TR_ENOMEM;
 		lost = 1;
 		goto out;

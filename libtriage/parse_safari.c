@@ -68,11 +68,11 @@ parse(tri_parse_ctx *ctx, const tr_artifact *a)
 	}
 	st = tri_sqlite_prepare(&s, "SELECT v.id, i.url, v.title, "
 	    "i.visit_count, v.visit_time, v.http_non_get, v.redirect_source, "
-	    "v.redirect_destination, rs.url FROM history_visits v JOIN "
+	    "v.redirect_destination, rs.url FROM history_visits v NOT INDEXED JOIN "
 	    "history_items i ON i.id = v.history_item LEFT JOIN "
 	    "history_visits sv ON sv.id = v.redirect_source LEFT JOIN "
 	    "history_items rs ON rs.id = sv.history_item ORDER BY "
-	    "v.visit_time, v.id", "visits");
+	    "v.id", "visits");
 	while (rc == TR_OK && tri_sqlite_step(&s, st, "visits", rows)) {
 		rows++;
 		t = sqlite3_column_type(st, 4) == SQLITE_NULL ? TR_TIME_UNSET :

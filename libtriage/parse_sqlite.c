@@ -96,6 +96,8 @@ struct wal {
 	uint32_t	db_pages;	/* database size after the last commit */
 	size_t		valid;		/* valid frames (committed or not) */
 	size_t		total;		/* whole frames in the file */
+	size_t		bad;		/* frame whose checksum failed, or 0 */
+	int		later_commit;	/* a commit frame of this WAL after it */
 };
 
 /*
@@ -147,17 +149,28 @@ wal_scan(struct wal *w, uint32_t db_page_size, const char **why)
 	for (i = 0; i < w->total; i++) {
 		f = h + WAL_HDR + i * fsz;
 		if (be32(f) == 0 || be32(f + 8) != salt1 ||
-		    be32(f + 12) != salt2)
+		    be32(f + 12) != salt2) {
+			w->bad = i + 1;
 			break;
+		}
 		wal_sum(big, f, 8, &s0, &s1);
 		wal_sum(big, f + WAL_FRAME_HDR, w->page_size, &s0, &s1);
-		if (s0 != be32(f + 16) || s1 != be32(f + 20))
+		if (s0 != be32(f + 16) || s1 != be32(f + 20)) {
+			w->bad = i + 1;
 			break;
+		}
 		w->valid = i + 1;
 		if (be32(f + 4) != 0) {
 			w->frames = i + 1;
 			w->db_pages = be32(f + 4);
 		}
+	}
+	/* Damage, not a torn last write, when a commit of ours follows. */
+	for (i = w->bad; w->bad != 0 && i < w->total; i++) {
+		f = h + WAL_HDR + i * fsz;
+		if (be32(f + 8) == salt1 && be32(f + 12) == salt2 &&
+		    be32(f + 4) != 0)
+			w->later_commit = 1;
 	}
 	return 0;
 }
@@ -243,6 +256,14 @@ tri_sqlite_open(tri_sqlite *s, tri_parse_ctx *ctx, const tr_artifact *a)
 			    why);
 			s->lost = 1;
 			has_wal = 0;
+		} else if (w.bad != 0 && w.later_commit) {
+			tri_parse_warn(ctx, UINT64_MAX, "%s: offset 0x%llx: "
+			    "frame %zu: bad salt or checksum: it and the "
+			    "committed frames after it not applied, their "
+			    "changes are lost", sib, (unsigned long long)
+			    (WAL_HDR + (w.bad - 1) * (WAL_FRAME_HDR +
+			    (uint64_t)ps)), w.bad);
+			s->lost = 1;
 		}
 		/*
 		 * Frames after the last commit (a transaction still open)
@@ -302,7 +323,12 @@ tri_sqlite_open(tri_sqlite *s, tri_parse_ctx *ctx, const tr_artifact *a)
 		tri_parse_lost(ctx);
 		return TR_EFORMAT;
 	}
-	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	/*
+	 * The copy is read-only (READONLY, query_only), so writable_schema
+	 * is safe: it lets sqlite load a schema with a bad entry (an index
+	 * whose root page was cut off) and read the tables that are whole.
+	 */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_WRITABLE_SCHEMA, 1, NULL);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
@@ -312,7 +338,8 @@ tri_sqlite_open(tri_sqlite *s, tri_parse_ctx *ctx, const tr_artifact *a)
 		s->ops_max = OPS_MIN;
 	sqlite3_progress_handler(s->db, TICK, progress, s);
 	if (query_int(s->db, "SELECT count(*) FROM sqlite_master") < 0) {
-		tri_parse_warn(ctx, 0, "cannot read the schema (page 1): %s",
+		tri_parse_warn(ctx, 0, "cannot read the schema (sqlite_master, whose "
+		    "root is page 1): %s",
 		    sqlite3_errmsg(s->db));
 		tri_parse_lost(ctx);
 		return TR_EFORMAT;
