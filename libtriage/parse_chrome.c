@@ -267,7 +267,7 @@ parse(tri_parse_ctx *ctx, const tr_artifact *a)
 		tri_parse_warn(ctx, UINT64_MAX, "no urls and visits tables: "
 		    "not a Chrome history database");
 		tri_sqlite_close(&s);
-		return TR_OK;
+		return tri_sqlite_status(&s);
 	}
 	rc = visits(&s);
 	if (rc == TR_OK)

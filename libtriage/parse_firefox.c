@@ -380,7 +380,7 @@ parse(tri_parse_ctx *ctx, const tr_artifact *a)
 		    "moz_historyvisits or moz_downloads tables: not a Firefox "
 		    "places or downloads database");
 		tri_sqlite_close(&s);
-		return TR_OK;
+		return tri_sqlite_status(&s);
 	}
 	if (places) {
 		rc = visits(&s);

@@ -64,7 +64,7 @@ parse(tri_parse_ctx *ctx, const tr_artifact *a)
 		tri_parse_warn(ctx, UINT64_MAX, "no history_items and "
 		    "history_visits tables: not a Safari History.db");
 		tri_sqlite_close(&s);
-		return TR_OK;
+		return tri_sqlite_status(&s);
 	}
 	st = tri_sqlite_prepare(&s, "SELECT v.id, i.url, v.title, "
 	    "i.visit_count, v.visit_time, v.http_non_get, v.redirect_source, "
