@@ -379,6 +379,8 @@ open(sys.argv[2], "wb").write(b)
 EOF
 			run timeout 60 triage-parse "$d/$n"
 			[ "$status" -le 2 ]
+			[[ "$output" != *Sanitizer* ]]
+			[[ "$output" != *"runtime error"* ]]
 			rm -r "$d"
 		done
 	done
