@@ -385,3 +385,60 @@ EOF
 		done
 	done
 }
+
+@test "chrome: newer schema downloads (WebKit µs, last URL of the chain)" {
+	d="$BATS_TEST_TMPDIR/new"
+	mkdir "$d"
+	sqlite3 "$d/History" "
+	CREATE TABLE urls(id INTEGER PRIMARY KEY AUTOINCREMENT, url LONGVARCHAR,
+	 title LONGVARCHAR, visit_count INTEGER DEFAULT 0 NOT NULL,
+	 typed_count INTEGER DEFAULT 0 NOT NULL, last_visit_time INTEGER NOT NULL,
+	 hidden INTEGER DEFAULT 0 NOT NULL);
+	CREATE TABLE visits(id INTEGER PRIMARY KEY, url INTEGER NOT NULL,
+	 visit_time INTEGER NOT NULL, from_visit INTEGER,
+	 transition INTEGER DEFAULT 0 NOT NULL, segment_id INTEGER,
+	 visit_duration INTEGER DEFAULT 0 NOT NULL);
+	CREATE TABLE downloads (id INTEGER PRIMARY KEY, guid VARCHAR NOT NULL,
+	 current_path LONGVARCHAR NOT NULL, target_path LONGVARCHAR NOT NULL,
+	 start_time INTEGER NOT NULL, received_bytes INTEGER NOT NULL,
+	 total_bytes INTEGER NOT NULL, state INTEGER NOT NULL,
+	 danger_type INTEGER NOT NULL, interrupt_reason INTEGER NOT NULL,
+	 hash BLOB NOT NULL, end_time INTEGER NOT NULL, opened INTEGER NOT NULL,
+	 referrer VARCHAR NOT NULL, tab_url VARCHAR NOT NULL,
+	 mime_type VARCHAR(255) NOT NULL);
+	CREATE TABLE downloads_url_chains (id INTEGER NOT NULL,
+	 chain_index INTEGER NOT NULL, url LONGVARCHAR NOT NULL,
+	 PRIMARY KEY (id, chain_index));
+	INSERT INTO urls VALUES (1, 'https://a.example/', 'A', 2, 1,
+	 13300000000000000, 0), (2, 'https://b.example/', 'B', 1, 0,
+	 13300000001000000, 0);
+	INSERT INTO visits VALUES (1, 1, 13300000000123456, 0,
+	 805306369, 0, 0), (2, 2, 13300000001000000, 1, 0, 0, 0);
+	INSERT INTO downloads VALUES (7, 'g', '/tmp/x.crdownload',
+	 '/home/u/Downloads/x.exe', 13300000002500000, 10, 20, 1, 3, 0, x'',
+	 13300000003000000, 0, 'https://b.example/', 'https://b.example/',
+	 'application/x-msdownload');
+	INSERT INTO downloads_url_chains VALUES (7, 0, 'https://b.example/go'),
+	 (7, 1, 'https://cdn.example/x.exe');"
+	run -0 --separate-stderr triage-parse "$d/History"
+	[ -z "$stderr" ]
+	[ "${#lines[@]}" -eq 3 ]
+	printf '%s\n' "$output" | jq -s -e '
+	    (.[0] | .time == "2022-06-18T04:26:40.123456Z" and
+	     .page_transition == "TYPED" and .page_transition_type == 1 and
+	     .page_transition_qualifiers == ["CHAIN_START", "CHAIN_END"] and
+	     .typed_count == 1) and
+	    (.[1] | .from_visit == "https://a.example/") and
+	    (.[2] | .data_type == "chrome:history:file_downloaded" and
+	     .time == "2022-06-18T04:26:42.500000Z" and
+	     .end_time == "2022-06-18T04:26:43.000000Z" and
+	     .url == "https://cdn.example/x.exe" and
+	     .full_path == "/home/u/Downloads/x.exe" and .danger_type == 3 and
+	     .received_bytes == 10 and .total_bytes == 20 and
+	     .mime_type == "application/x-msdownload")' >/dev/null
+	# The same instants from sqlite3's own date functions.
+	[ "$(sqlite3 "$d/History" "SELECT strftime('%Y-%m-%dT%H:%M:%S',
+	    start_time / 1000000 - 11644473600, 'unixepoch') FROM downloads")" \
+	    = "2022-06-18T04:26:42" ]
+	[ "$(ls "$d")" = History ]
+}
