@@ -24,6 +24,10 @@ extern const tri_parser tri_parser_systemd_unit;
 extern const tri_parser tri_parser_authorized_keys;
 extern const tri_parser tri_parser_passwd;
 extern const tri_parser tri_parser_shadow;
+extern const tri_parser tri_parser_chrome_history;
+extern const tri_parser tri_parser_firefox_history;
+extern const tri_parser tri_parser_safari_history;
+extern const tri_parser tri_parser_msiecf;
 
 const tri_parser *const tri_parsers[] = {
 	&tri_parser_winevtx,
@@ -43,5 +47,9 @@ const tri_parser *const tri_parsers[] = {
 	&tri_parser_authorized_keys,
 	&tri_parser_passwd,
 	&tri_parser_shadow,
+	&tri_parser_chrome_history,
+	&tri_parser_firefox_history,
+	&tri_parser_safari_history,
+	&tri_parser_msiecf,
 	NULL
 };
