@@ -7,6 +7,9 @@
 #include "internal.h"
 #include "parse_internal.h"
 
+extern const tri_parser tri_parser_winreg;
+
 const tri_parser *const tri_parsers[] = {
+	&tri_parser_winreg,
 	NULL
 };
