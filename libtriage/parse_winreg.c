@@ -802,8 +802,12 @@ hive_prefix(int type)
 	}
 }
 
-/* The base block: signature, sequence numbers, checksum. */
-static void
+/*
+ * The base block: sequence numbers, checksum.  Returns the right checksum
+ * when the stored one is wrong (libregf refuses such a hive: it is read
+ * from a private copy with the checksum put right), else 0.
+ */
+static uint32_t
 check_header(struct tri_wr_hive *h)
 {
 	const uint8_t *d = h->a->data;
@@ -818,14 +822,98 @@ check_header(struct tri_wr_hive *h)
 		x = 0xfffffffeu;
 	else if (x == 0)
 		x = 1;
-	if (x != le32(d + 508))
-		tri_parse_warn(h->ctx, 508, "hive base block checksum is "
-		    "0x%08x, computed 0x%08x", le32(d + 508), x);
 	if (seq1 != seq2)
 		tri_parse_warn(h->ctx, 4, "hive is dirty (sequence numbers "
 		    "%u and %u differ): its transaction logs (.LOG1, .LOG2) "
 		    "were not applied; keys and values are as in the primary "
 		    "file", seq1, seq2);
+	if (x == le32(d + 508))
+		return 0;
+	tri_parse_warn(h->ctx, 508, "hive base block checksum is 0x%08x, "
+	    "computed 0x%08x; read on", le32(d + 508), x);
+	return x;
+}
+
+/*
+ * libregf 20201007 reads past a key's value list when the list's cell is
+ * smaller than the key's value count says (a bit flip there crashed it):
+ * before opening, every key (nk) cell is checked, and a count its list
+ * cannot hold is cut to what it holds, in a private copy, with a warning.
+ * The cells are those of each hive bin's cell chain; where a chain breaks
+ * (a damaged cell size), the rest of that bin is searched at every 8-byte
+ * cell boundary for allocated nk cells.
+ */
+static void
+guard_nk(struct tri_wr_hive *h, const uint8_t *d, size_t off, uint8_t **c)
+{
+	const tr_artifact *a = h->a;
+	uint32_t nv, lo, fit = 0;
+	int32_t cs;
+
+	nv = le32(d + off + 4 + 36);
+	if (nv == 0)
+		return;
+	lo = le32(d + off + 4 + 40);
+	if (lo != 0xffffffffu && (uint64_t)lo + 4096 + 4 <= a->size) {
+		memcpy(&cs, d + 4096 + lo, 4);
+		cs = cs < 0 ? -cs : cs;
+		if (cs >= 4 && (uint64_t)lo + 4096 + (uint32_t)cs <= a->size)
+			fit = ((uint32_t)cs - 4) / 4;
+	}
+	if (nv <= fit)
+		return;
+	if (*c == NULL) {
+		if ((*c = malloc(a->size)) == NULL)
+			return;
+		memcpy(*c, d, a->size);
+	}
+	(*c)[off + 40] = (uint8_t)fit;
+	(*c)[off + 41] = (uint8_t)(fit >> 8);
+	(*c)[off + 42] = (uint8_t)(fit >> 16);
+	(*c)[off + 43] = (uint8_t)(fit >> 24);
+	tri_parse_warn(h->ctx, off + 4, "key cell claims %u values but its "
+	    "value list (offset %llu) holds %u; only those are read", nv,
+	    (unsigned long long)lo + 4096, fit);
+	tri_parse_lost(h->ctx);
+}
+
+static const uint8_t *
+guard_values(struct tri_wr_hive *h, uint8_t **copy)
+{
+	const tr_artifact *a = h->a;
+	const uint8_t *d = a->data;
+	uint8_t *c = NULL;
+	size_t bin, bsz, off, end;
+	int32_t cs;
+	int chain;
+
+	for (bin = 4096; bin + 32 <= a->size; bin += bsz) {
+		bsz = 4096;
+		if (memcmp(d + bin, "hbin", 4) != 0)
+			continue;	/* a damaged bin: libregf says so */
+		bsz = le32(d + bin + 8);
+		if (bsz < 4096 || bsz % 4096 != 0 || bsz > a->size - bin)
+			bsz = 4096;
+		end = bin + bsz;
+		chain = 1;
+		for (off = bin + 32; off + 4 + 80 <= end;) {
+			memcpy(&cs, d + off, 4);
+			if (cs < 0 && cs != INT32_MIN && (size_t)-cs >= 84 &&
+			    (size_t)-cs <= end - off && d[off + 4] == 'n' &&
+			    d[off + 5] == 'k')
+				guard_nk(h, d, off, &c);
+			if (chain && cs != 0 && cs != INT32_MIN &&
+			    (size_t)(cs < 0 ? -cs : cs) % 8 == 0 &&
+			    (size_t)(cs < 0 ? -cs : cs) <= end - off)
+				off += (size_t)(cs < 0 ? -cs : cs);
+			else {
+				chain = 0;	/* broken chain: every 8 bytes */
+				off += 8;
+			}
+		}
+	}
+	*copy = c;
+	return c != NULL ? c : d;
 }
 
 static int
@@ -845,6 +933,10 @@ winreg_parse(tri_parse_ctx *ctx, const tr_artifact *a)
 	libregf_error_t *e = NULL;
 	libbfio_handle_t *bfio = NULL;
 	libregf_key_t *root = NULL;
+	tr_artifact guarded;
+	const uint8_t *data;
+	uint8_t *copy = NULL;
+	uint32_t sum;
 	char eb[512];
 
 	memset(&h, 0, sizeof(h));
@@ -864,17 +956,35 @@ winreg_parse(tri_parse_ctx *ctx, const tr_artifact *a)
 		tri_parse_lost(ctx);
 		return TR_OK;
 	}
-	check_header(&h);
-	cur_hive = a;
+	sum = check_header(&h);
+	if ((data = guard_values(&h, &copy)) == NULL)
+		return TR_ENOMEM;
+	if (sum != 0) {
+		if (copy == NULL) {
+			if ((copy = malloc(a->size)) == NULL)
+				return TR_ENOMEM;
+			memcpy(copy, a->data, a->size);
+		}
+		copy[508] = (uint8_t)sum;
+		copy[509] = (uint8_t)(sum >> 8);
+		copy[510] = (uint8_t)(sum >> 16);
+		copy[511] = (uint8_t)(sum >> 24);
+		data = copy;
+	}
+	guarded = *a;
+	guarded.data = data;
+	cur_hive = &guarded;
 	if (tri_wr.libbfio_memory_range_initialize(&bfio, NULL) != 1 ||
-	    tri_wr.libbfio_memory_range_set(bfio, (uint8_t *)a->data,
+	    tri_wr.libbfio_memory_range_set(bfio, (uint8_t *)data,
 	    a->size, NULL) != 1) {
+		free(copy);
 		tri_wr.libbfio_handle_free(&bfio, NULL);
 		return TR_ENOMEM;
 	}
 	if (tri_wr.libregf_file_initialize(&h.file, &e) != 1) {
 		tri_wr.libregf_error_free(&e);
 		tri_wr.libbfio_handle_free(&bfio, NULL);
+		free(copy);
 		return TR_ENOMEM;
 	}
 	if (tri_wr.libregf_file_open_file_io_handle(h.file, bfio,
@@ -902,6 +1012,7 @@ out:
 	tri_wr.libregf_file_free(&h.file, NULL);
 	tri_wr.libbfio_handle_free(&bfio, NULL);
 	cur_hive = NULL;
+	free(copy);
 	return h.rc;
 }
 

@@ -171,10 +171,6 @@ services(struct tri_wr_hive *h)
 		ht = tri_wr_dword(k, "Type", &type);
 		he = tri_wr_dword(k, "ErrorControl", &ec);
 		img = tri_wr_string(k, "ImagePath");
-		if (!hs && !ht && img == NULL) {
-			tri_wr.libregf_key_free(&k, NULL);
-			continue;	/* not a service: no Start, Type, Image */
-		}
 		obj = tri_wr_string(k, "ObjectName");
 		dll = NULL;
 		par = NULL;
@@ -735,7 +731,23 @@ sam_users(struct tri_wr_hive *h)
 		cm = v_string(v, vsz, 3);
 		ft[0] = 0;
 		{
+			/*
+			 * The Names\<user> key's last-written time (when
+			 * the account was made: regripper's "Account
+			 * Created"), as plaso's sam_users; else the RID key's.
+			 */
 			tr_time kt = tri_wr_key_time(k);
+			char np[TRI_WR_PATH_MAX];
+			libregf_key_t *nk;
+
+			if (un != NULL) {
+				snprintf(np, sizeof(np), "%s\\Names\\%s", users,
+				    un);
+				if ((nk = tri_wr_key(h, np)) != NULL) {
+					kt = tri_wr_key_time(nk);
+					tri_wr.libregf_key_free(&nk, NULL);
+				}
+			}
 			tr_time lt = tri_filetime(le64(f + 8));
 			tr_time pt = tri_filetime(le64(f + 24));
 			const tr_time *ts[3] = { &kt, &lt, &pt };

@@ -7,6 +7,12 @@
   winreg.py keys-triage JSONL     the same from triage-parse's key events
   winreg.py values-reglookup HIVE values from `reglookup -i` (seconds)
   winreg.py values-triage JSONL   the same from triage-parse's key events
+  winreg.py services-regripper HIVE / services-triage JSONL
+  winreg.py userassist-regripper HIVE / userassist-triage JSONL
+  winreg.py sam-regripper HIVE / sam-triage JSONL
+                                  regripper's services, userassist and
+                                  samparse plugins against the decoded
+                                  events, times to the second
 
 Keys print as "PATH<TAB>FILETIME" (PATH below the root, "\\"-joined, ""
 for the root); values as "PATH<TAB>NAME<TAB>str|multi<TAB>VALUE<TAB>SECS" (integers
@@ -16,8 +22,10 @@ their first 512 bytes, then "..." when longer.
 """
 import calendar
 import json
+import re
 import subprocess
 import sys
+import time
 
 PREFIXES = ("HKEY_LOCAL_MACHINE\\System", "HKEY_LOCAL_MACHINE\\Software",
             "HKEY_LOCAL_MACHINE\\SAM", "HKEY_LOCAL_MACHINE\\Security",
@@ -181,12 +189,120 @@ def values_triage(path):
     return out
 
 
+def regripper(hive, plugin):
+    p = subprocess.run(["regripper", "-r", hive, "-p", plugin],
+                       capture_output=True, check=True)
+    return p.stdout.decode("utf-8", "replace").splitlines()
+
+
+def rr_time(s):
+    """'Sat Apr  7 09:48:31 2012 Z' or '2009-08-04 15:21:53Z' -> ISO."""
+    s = s.strip().rstrip("Z").strip()
+    if s[:4].isdigit():
+        return s.replace(" ", "T")
+    t = time.strptime(s, "%a %b %d %H:%M:%S %Y")
+    return time.strftime("%Y-%m-%dT%H:%M:%S", t)
+
+
+def events(path, data_type):
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if r.get("data_type") == data_type:
+                yield r
+
+
+def services_regripper(hive):
+    """LastWrite (seconds), name, image path of every service key."""
+    out, t, cur = [], None, None
+    for line in regripper(hive, "services"):
+        if re.match(r"^\w{3} \w{3} +\d+ [\d:]+ \d{4} Z$", line):
+            t = rr_time(line)
+        m = re.match(r"^  (\w+) *= ?(.*)$", line)
+        if m and m.group(1) == "Name":
+            cur = [t, m.group(2), ""]
+            out.append(cur)
+        elif m and m.group(1) == "ImagePath" and cur is not None:
+            cur[2] = m.group(2)
+    return [tuple(r) for r in out]
+
+
+def services_triage(path):
+    return [(r["datetime"][:19], r["name"], r.get("image_path", ""))
+            for r in events(path, "windows:registry:service")]
+
+
+def userassist_regripper(hive):
+    """Time (seconds), name, count of every entry with a time."""
+    out, t = [], None
+    for line in regripper(hive, "userassist"):
+        if re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$", line):
+            t = rr_time(line)
+        elif line.startswith("Value names with no time stamps"):
+            t = None
+        else:
+            m = re.match(r"^  (.*) \((\d+)\)$", line)
+            if m and t is not None:
+                out.append((t, m.group(1), m.group(2)))
+    return out
+
+
+def userassist_triage(path):
+    return [(r["datetime"][:19], r["value_name"],
+             str(r["number_of_executions"]))
+            for r in events(path, "windows:registry:userassist")
+            if r["timestamp_desc"] == "Last Time Executed"]
+
+
+def sam_regripper(hive):
+    """user, RID, login count, last login, password reset, created."""
+    out, cur = [], None
+    for line in regripper(hive, "samparse"):
+        m = re.match(r"^Username +: (.*) \[(\d+)\]$", line)
+        if m:
+            cur = {"user": m.group(1), "rid": m.group(2)}
+            out.append(cur)
+            continue
+        m = re.match(r"^([A-Za-z ]+?) +: (.*)$", line)
+        if m and cur is not None:
+            cur[m.group(1)] = m.group(2).strip()
+    rows = []
+    for u in out:
+        def tm(k):
+            v = u.get(k, "Never")
+            return "-" if v in ("Never", "") else rr_time(v)
+        rows.append((u["user"], u["rid"], u.get("Login Count", "0"),
+                     tm("Last Login Date"), tm("Pwd Reset Date"),
+                     tm("Account Created")))
+    return rows
+
+
+def sam_triage(path):
+    users = {}
+    for r in events(path, "windows:registry:sam_users"):
+        u = users.setdefault(r["key_path"], {
+            "user": r.get("username", ""), "rid": str(r["account_rid"]),
+            "count": str(r["login_count"])})
+        u[r["timestamp_desc"]] = r["datetime"][:19]
+    return [(u["user"], u["rid"], u["count"],
+             u.get("Last Login Time", "-"),
+             u.get("Last Password Set Time", "-"),
+             u.get("Content Modification Time", "-"))
+            for u in users.values()]
+
+
 def main():
     mode, arg = sys.argv[1], sys.argv[2]
     rows = {"keys-hivex": keys_hivex, "keys-libregf": keys_libregf,
             "keys-triage": keys_triage,
             "values-reglookup": values_reglookup,
-            "values-triage": values_triage}[mode](arg)
+            "values-triage": values_triage,
+            "services-regripper": services_regripper,
+            "services-triage": services_triage,
+            "userassist-regripper": userassist_regripper,
+            "userassist-triage": userassist_triage,
+            "sam-regripper": sam_regripper,
+            "sam-triage": sam_triage}[mode](arg)
     w = sys.stdout
     for row in sorted(rows, key=lambda r: tuple(str(x) for x in r)):
         w.write("\t".join(str(x).replace("\t", "\\t").replace(

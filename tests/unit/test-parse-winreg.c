@@ -33,23 +33,27 @@ run(const char *path, unsigned registry, tr_rec **out)
 	tr_jsonl_reader *rd;
 	tr_error errs, *err = &errs;
 	const char *ops[1] = { path };
+	char tmp[] = "/tmp/test-winreg-out-XXXXXX";
 	tr_rec *r;
-	FILE *fp = tmpfile();
+	FILE *fp;
+	int fd;
 
-
-	CHECK(fp != NULL);
 	tr_error_clear(err);
+	CHECK((fd = mkstemp(tmp)) >= 0);
+	CHECK((fp = fdopen(fd, "w")) != NULL);
 	memset(&o, 0, sizeof(o));
 	o.registry = registry;
-	CHECK_STATUS(tr_jsonl_open(&w, fp, TR_JSONL_NOCLOSE, err), TR_OK);
+	o.from = TR_TIME_UNSET;
+	o.to = TR_TIME_UNSET;
+	CHECK_STATUS(tr_jsonl_open(&w, fp, 0, err), TR_OK);
 	CHECK_STATUS(tr_parse_run(ops, 1, &o, w, &st, err), TR_OK);
 	CHECK_STATUS(tr_jsonl_close(w, err), TR_OK);
-	rewind(fp);
 	*out = tr_rec_new_array();
-	CHECK_STATUS(tr_jsonl_reader_fdopen(&rd, fp, "events", err), TR_OK);
+	CHECK_STATUS(tr_jsonl_reader_open(&rd, tmp, err), TR_OK);
 	while (tr_jsonl_read(rd, &r, err) == 1)
 		CHECK_STATUS(tr_rec_append(*out, r), TR_OK);
 	tr_jsonl_reader_close(rd);
+	unlink(tmp);
 	return st;
 }
 
