@@ -184,8 +184,9 @@ tri_wr_value_data(libregf_value_t *v, uint32_t *type, size_t *size)
 
 	if (tri_wr.libregf_value_get_value_type(v, type, NULL) != 1 ||
 	    tri_wr.libregf_value_get_value_data_size(v, &n, NULL) != 1 ||
-	    n > ((size_t)1 << 30) || (d = calloc(1, n + 6)) == NULL)
-		return NULL;
+	    n > ((size_t)1 << 30) || (a != NULL && n > a->size) ||
+	    (d = calloc(1, n + 6)) == NULL)
+		return NULL;	/* no value holds more than its hive */
 	/*
 	 * Data of up to 4 bytes lives in the value key (vk) itself, flagged
 	 * by the size's top bit.  libregf 20201007 returns zeros for fewer
