@@ -28,6 +28,7 @@ extern const tri_parser tri_parser_chrome_history;
 extern const tri_parser tri_parser_firefox_history;
 extern const tri_parser tri_parser_safari_history;
 extern const tri_parser tri_parser_msiecf;
+extern const tri_parser tri_parser_winreg;
 
 const tri_parser *const tri_parsers[] = {
 	&tri_parser_winevtx,
@@ -51,5 +52,6 @@ const tri_parser *const tri_parsers[] = {
 	&tri_parser_firefox_history,
 	&tri_parser_safari_history,
 	&tri_parser_msiecf,
+	&tri_parser_winreg,
 	NULL
 };
