@@ -7,6 +7,19 @@
 #include "internal.h"
 #include "parse_internal.h"
 
+extern const tri_parser tri_parser_prefetch;
+extern const tri_parser tri_parser_lnk;
+extern const tri_parser tri_parser_recycle_bin;
+extern const tri_parser tri_parser_automatic_destinations;
+extern const tri_parser tri_parser_custom_destinations;
+extern const tri_parser tri_parser_powershell_history;
+
 const tri_parser *const tri_parsers[] = {
+	&tri_parser_prefetch,
+	&tri_parser_lnk,
+	&tri_parser_recycle_bin,
+	&tri_parser_automatic_destinations,
+	&tri_parser_custom_destinations,
+	&tri_parser_powershell_history,
 	NULL
 };

@@ -3,6 +3,10 @@
 # man page, tests).  A parser adds its parse_NAME.c to PARSE_SOURCES.
 PARSE_SOURCES = libtriage/parse.c libtriage/parse_internal.h \
 	libtriage/parse_registry.c libtriage/yal.c libtriage/yal.h
+PARSE_SOURCES += libtriage/parse_win.c libtriage/parse_win.h \
+	libtriage/parse_prefetch.c libtriage/parse_lnk.c \
+	libtriage/parse_recycle.c libtriage/parse_jumplist.c \
+	libtriage/parse_psreadline.c
 libtriage_libtriage_la_SOURCES += $(PARSE_SOURCES)
 triageinclude_HEADERS += libtriage/include/triage/parse.h
 
