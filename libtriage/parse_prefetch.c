@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Windows Prefetch files (plaso's "prefetch" parser): libscca reads
- * versions 17 (XP), 23 (Vista/7), 26 (8.x) and 30 (10, MAM compressed).
- * Version 31 (Windows 11) is refused by Debian's libscca, even once
- * decompressed, so for it the MAM container is decompressed here through
- * libfwnt's LZXPRESS Huffman and the v30/v31 sections (header, file
- * information, file metrics, filename strings, volume information) are
- * read by this file, as libscca's "Windows Prefetch File (PF) format"
- * describes them.
+ * versions 17 (XP), 23 (Vista/7), 26 (8.x) and 30 (10).  The MAM
+ * container of Windows 10 and 11 is decompressed here, once, through
+ * libfwnt's LZXPRESS Huffman (a cut file still gives what decompresses).
+ * Version 31 (Windows 11) is refused by Debian's libscca even
+ * decompressed, so its v30/v31 sections (header, file information, file
+ * metrics, filename strings, volume information) are read by this file,
+ * as libscca's "Windows Prefetch File (PF) format" describes them; so is
+ * a version 30 file that libscca cannot open.
  *
  * Events: windows:prefetch:execution at every stored run time ("Last Time
  * Executed" for the newest, "Previous Last Time Executed" for the others),
@@ -300,8 +301,8 @@ sc_why(libscca_error_t **e, char *buf, size_t len)
  * in *rc), 0 when libscca cannot open the data (*why says why).
  */
 static int
-read_libscca(tri_parse_ctx *ctx, const tr_artifact *a, int *rc, char *why,
-    size_t whylen)
+read_libscca(tri_parse_ctx *ctx, const tr_artifact *a, const uint8_t *data,
+    size_t size, int *rc, char *why, size_t whylen)
 {
 	libscca_file_t *f = NULL;
 	libscca_error_t *e = NULL;
@@ -317,8 +318,8 @@ read_libscca(tri_parse_ctx *ctx, const tr_artifact *a, int *rc, char *why,
 
 	memset(&pf, 0, sizeof(pf));
 	*rc = TR_OK;
-	if (tri_bfio_memory(sc.libbfio_handle_initialize, &h, a->data,
-	    a->size) != TR_OK) {
+	if (tri_bfio_memory(sc.libbfio_handle_initialize, &h, data,
+	    size) != TR_OK) {
 		snprintf(why, whylen, "libbfio memory range failed");
 		goto out;
 	}
@@ -463,7 +464,7 @@ read_v30(tri_parse_ctx *ctx, const tr_artifact *a, const uint8_t *d,
 	uint32_t po, pl;
 	const uint8_t *m, *v;
 	uint64_t ref;
-	size_t i, used, pos, nn = 0;
+	size_t i, used, pos, nn = 0, nbad = 0, first_bad = 0;
 	char *s;
 	int rc;
 
@@ -555,10 +556,8 @@ read_v30(tri_parse_ctx *ctx, const tr_artifact *a, const uint8_t *d,
 		sl = tri_le32(m + 16);
 		ref = tri_le64(m + 24);
 		if (!in_range(nsize, so, (uint64_t)sl * 2)) {
-			tri_parse_warn(ctx, 8, "decompressed offset %zu: file "
-			    "metrics entry %zu: filename outside the filename "
-			    "strings", (size_t)(m - d), i);
-			tri_parse_lost(ctx);
+			if (nbad++ == 0)
+				first_bad = (size_t)(m - d);
 			continue;
 		}
 		if ((s = tri_utf16le(d + noff + so, sl, NULL)) == NULL) {
@@ -569,6 +568,12 @@ read_v30(tri_parse_ctx *ctx, const tr_artifact *a, const uint8_t *d,
 		free(s);
 		if (rc != TR_OK)
 			goto out;
+	}
+	if (nbad > 0) {
+		tri_parse_warn(ctx, 8, "decompressed offset %zu: %zu file "
+		    "metrics entries with a filename outside the filename "
+		    "strings, left out", first_bad, nbad);
+		tri_parse_lost(ctx);
 	}
 	if ((rc = add_hints(&pf)) == TR_OK)
 		rc = emit_events(ctx, a, &pf);
@@ -616,9 +621,12 @@ decompress(tri_parse_ctx *ctx, const tr_artifact *a, size_t *outlen)
 		free(out);
 		return NULL;
 	}
-	if (got != want)
-		tri_parse_warn(ctx, 4, "decompressed to %zu bytes, the header "
-		    "says %zu", got, want);
+	if (got != want) {
+		/* a cut file: what was decompressed is still read */
+		tri_parse_warn(ctx, a->size, "compressed data ends early: "
+		    "%zu of %zu bytes decompressed", got, want);
+		tri_parse_lost(ctx);
+	}
 	*outlen = got;
 	return out;
 }
@@ -640,13 +648,47 @@ pf_match(const uint8_t *head, size_t len, uint64_t size, const char *name)
 	return 0;
 }
 
+/*
+ * libscca appends every filename string to a list with a linear search:
+ * damaged data whose filename strings section is one long run of empty
+ * strings keeps it busy for minutes.  Refuse such data: a real file has
+ * about one string per file metrics entry.
+ */
+static int
+sane(tri_parse_ctx *ctx, const uint8_t *d, size_t n)
+{
+	uint32_t mcount, noff, nsize;
+	size_t pos, nuls = 0;
+
+	if (n < 120)
+		return 1;		/* libscca says what is short */
+	mcount = tri_le32(d + 88);
+	noff = tri_le32(d + 100);
+	nsize = tri_le32(d + 104);
+	if (noff >= n)
+		return 1;
+	if (nsize > n - noff)
+		nsize = (uint32_t)(n - noff);
+	for (pos = 0; pos + 1 < nsize; pos += 2)
+		if (d[noff + pos] == 0 && d[noff + pos + 1] == 0)
+			nuls++;
+	if (nuls > 4 * (size_t)mcount + 256) {
+		tri_parse_warn(ctx, 100, "filename strings at %u hold %zu "
+		    "strings for %u file metrics entries: damaged, not read",
+		    noff, nuls, mcount);
+		return 0;
+	}
+	return 1;
+}
+
 static int
 pf_parse(tri_parse_ctx *ctx, const tr_artifact *a)
 {
-	uint8_t *d;
-	size_t n = 0;
+	const uint8_t *data = a->data;
+	size_t size = a->size;
+	uint8_t *d = NULL;
 	char why[1024];
-	int rc;
+	int rc = TR_OK;
 
 	if (a->size < 8 || (memcmp(a->data + 4, "SCCA", 4) != 0 &&
 	    memcmp(a->data, "MAM\x04", 4) != 0)) {
@@ -661,21 +703,37 @@ pf_parse(tri_parse_ctx *ctx, const tr_artifact *a)
 		tri_parse_lost(ctx);
 		return TR_OK;
 	}
-	if (read_libscca(ctx, a, &rc, why, sizeof(why)))
-		return rc;
-	if (memcmp(a->data, "MAM\x04", 4) == 0 &&
-	    (d = decompress(ctx, a, &n)) != NULL) {
-		if (n >= 8 && memcmp(d + 4, "SCCA", 4) == 0 &&
-		    (tri_le32(d) == 31 || tri_le32(d) == 30)) {
-			rc = read_v30(ctx, a, d, n);
-			free(d);
-			return rc;
+	/* Decompressed here once, for libscca and for version 31. */
+	if (memcmp(a->data, "MAM\x04", 4) == 0) {
+		if ((d = decompress(ctx, a, &size)) == NULL) {
+			tri_parse_lost(ctx);
+			return TR_OK;
 		}
-		free(d);
+		data = d;
+		if (size < 8 || memcmp(d + 4, "SCCA", 4) != 0) {
+			tri_parse_warn(ctx, 8, "decompressed data has no SCCA "
+			    "signature");
+			tri_parse_lost(ctx);
+			goto out;
+		}
+	}
+	if (!sane(ctx, data, size)) {
+		tri_parse_lost(ctx);
+		goto out;
+	}
+	if (tri_le32(data) != 31 &&
+	    read_libscca(ctx, a, data, size, &rc, why, sizeof(why)))
+		goto out;
+	if (d != NULL && (tri_le32(d) == 31 || tri_le32(d) == 30)) {
+		/* 31: libscca refuses it; 30: libscca failed, try here */
+		rc = read_v30(ctx, a, d, size);
+		goto out;
 	}
 	tri_parse_warn(ctx, 0, "libscca: %s", why);
 	tri_parse_lost(ctx);
-	return TR_OK;
+out:
+	free(d);
+	return rc;
 }
 
 static const char *const pf_types[] = { "windows:prefetch:execution",

@@ -13,3 +13,9 @@ triageinclude_HEADERS += libtriage/include/triage/parse.h
 bin_PROGRAMS += cmd/triage-parse
 cmd_triage_parse_SOURCES = cmd/triage-parse.c
 cmd_triage_parse_LDADD = $(CLI_LDADD)
+# The Windows parsers of issue 12 (prefetch, lnk, recycle_bin, jump lists,
+# powershell_history).
+if HAVE_BATS
+TESTS += tests/cli/triage-parse-winmisc.bats
+endif
+EXTRA_DIST += tests/cli/triage-parse-winmisc.bats
