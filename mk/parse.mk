@@ -19,3 +19,9 @@ if HAVE_BATS
 TESTS += tests/cli/triage-parse-winmisc.bats
 endif
 EXTRA_DIST += tests/cli/triage-parse-winmisc.bats
+check_PROGRAMS += tests/unit/test-parse-winmisc
+TESTS += tests/unit/test-parse-winmisc
+tests_unit_test_parse_winmisc_SOURCES = tests/unit/test-parse-winmisc.c \
+	tests/unit/check.h
+tests_unit_test_parse_winmisc_CFLAGS = $(UNIT_CFLAGS) -I$(srcdir)/libtriage
+tests_unit_test_parse_winmisc_LDADD = $(UNIT_LDADD)
