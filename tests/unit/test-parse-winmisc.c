@@ -113,6 +113,7 @@ static void
 test_v31(void)
 {
 	const char *data = getenv("TRIAGE_TEST_DATA");
+	const char *src = getenv("TRIAGE_SRCDIR");
 	char in[4096], patched[4096], dir[] = "/tmp/test-winmisc.XXXXXX";
 	static uint8_t raw[1 << 20];
 	uint8_t *d;
@@ -123,9 +124,13 @@ test_v31(void)
 	size_t i;
 	FILE *fp;
 
-	snprintf(in, sizeof(in), "%s/artifacts/prefetch/plaso/"
-	    "AM_DELTA_PATCH_1.443.990.0.EX-7037CF86.pf",
-	    data != NULL ? data : "../shared/fixtures");
+	if (data != NULL)
+		snprintf(in, sizeof(in), "%s", data);
+	else
+		snprintf(in, sizeof(in), "%s/../shared/fixtures",
+		    src != NULL ? src : ".");
+	snprintf(in + strlen(in), sizeof(in) - strlen(in), "/artifacts/"
+	    "prefetch/plaso/AM_DELTA_PATCH_1.443.990.0.EX-7037CF86.pf");
 	if ((fp = fopen(in, "rb")) == NULL)
 		SKIP("no AM_DELTA_PATCH Prefetch fixture");
 	n = fread(raw, 1, sizeof(raw), fp);
