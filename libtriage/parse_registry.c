@@ -13,6 +13,7 @@ extern const tri_parser tri_parser_recycle_bin;
 extern const tri_parser tri_parser_automatic_destinations;
 extern const tri_parser tri_parser_custom_destinations;
 extern const tri_parser tri_parser_powershell_history;
+extern const tri_parser tri_parser_windows_task_xml;
 
 const tri_parser *const tri_parsers[] = {
 	&tri_parser_prefetch,
@@ -21,5 +22,6 @@ const tri_parser *const tri_parsers[] = {
 	&tri_parser_automatic_destinations,
 	&tri_parser_custom_destinations,
 	&tri_parser_powershell_history,
+	&tri_parser_windows_task_xml,
 	NULL
 };

@@ -6,7 +6,9 @@ PARSE_SOURCES = libtriage/parse.c libtriage/parse_internal.h \
 PARSE_SOURCES += libtriage/parse_win.c libtriage/parse_win.h \
 	libtriage/parse_prefetch.c libtriage/parse_lnk.c \
 	libtriage/parse_recycle.c libtriage/parse_jumplist.c \
-	libtriage/parse_psreadline.c
+	libtriage/parse_psreadline.c libtriage/parse_task.c
+libtriage_libtriage_la_CFLAGS += $(LIBXML2_CFLAGS)
+libtriage_libtriage_la_LIBADD += $(LIBXML2_LIBS)
 libtriage_libtriage_la_SOURCES += $(PARSE_SOURCES)
 triageinclude_HEADERS += libtriage/include/triage/parse.h
 

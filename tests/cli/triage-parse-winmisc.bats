@@ -370,3 +370,49 @@ open(sys.argv[2], "wb").write(d)' "$f" "$d/f$seed/$b" "$seed"
 	[ "$before" = "$after" ]
 	assert_jsonl "$output"
 }
+
+@test "windows_task_xml: a UTF-16LE task (with BOM): name, author, date, triggers, actions, principal, enabled" {
+	need_cmd iconv
+	local d
+	d=$(scratch)
+	mkdir -p "$d/Tasks"
+	{
+		printf '\xff\xfe'
+		iconv -f UTF-8 -t UTF-16LE <<'XML'
+<?xml version="1.0" encoding="UTF-16"?>
+<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
+  <RegistrationInfo>
+    <Date>2021-03-04T05:06:07.1234567</Date>
+    <Author>CORP\mallory</Author>
+    <URI>\Updater ü</URI>
+  </RegistrationInfo>
+  <Triggers>
+    <LogonTrigger><Enabled>true</Enabled></LogonTrigger>
+    <CalendarTrigger><StartBoundary>2021-03-05T00:00:00</StartBoundary></CalendarTrigger>
+  </Triggers>
+  <Principals><Principal id="Author"><UserId>S-1-5-18</UserId><RunLevel>HighestAvailable</RunLevel></Principal></Principals>
+  <Settings><Enabled>false</Enabled><Hidden>true</Hidden></Settings>
+  <Actions Context="Author">
+    <Exec><Command>powershell.exe</Command><Arguments>-enc SQBFAFgA</Arguments></Exec>
+    <ComHandler><ClassId>{01575CFE-9A55-4003-A5E1-F38D1EBDCBE1}</ClassId></ComHandler>
+  </Actions>
+</Task>
+XML
+	} > "$d/Tasks/Updater"
+	parse "$d/Tasks/Updater"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	run -0 jq -r -c '[.data_type, .time, .timestamp_desc, .task_name, .uri, .author,
+	    .user_id, .run_level, .enabled, .hidden, .triggers, .actions, .time_zone]' <<<"$output"
+	[ "$output" = '["windows:task_scheduler:task","2021-03-04T05:06:07.1234567Z","Registration Time","Updater ü","\\Updater ü","CORP\\mallory","S-1-5-18","HighestAvailable",false,true,["LogonTrigger","CalendarTrigger"],["powershell.exe -enc SQBFAFgA","ComHandler {01575CFE-9A55-4003-A5E1-F38D1EBDCBE1}"],"UTC (assumed)"]' ]
+	# xmllint (libxml2's own tool) agrees that this is the file's author
+	if command -v xmllint >/dev/null; then
+		run -0 xmllint --xpath 'string(//*[local-name()="Author"])' "$d/Tasks/Updater"
+		[ "$output" = 'CORP\mallory' ]
+	fi
+	# damaged: cut in the middle
+	head -c 300 "$d/Tasks/Updater" > "$d/Tasks/Cut"
+	parse "$d/Tasks/Cut"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"Cut: offset 0 (0x0): not well-formed XML"* ]]
+}
