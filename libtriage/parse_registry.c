@@ -29,6 +29,13 @@ extern const tri_parser tri_parser_firefox_history;
 extern const tri_parser tri_parser_safari_history;
 extern const tri_parser tri_parser_msiecf;
 extern const tri_parser tri_parser_winreg;
+extern const tri_parser tri_parser_prefetch;
+extern const tri_parser tri_parser_lnk;
+extern const tri_parser tri_parser_recycle_bin;
+extern const tri_parser tri_parser_automatic_destinations;
+extern const tri_parser tri_parser_custom_destinations;
+extern const tri_parser tri_parser_powershell_history;
+extern const tri_parser tri_parser_windows_task_xml;
 
 const tri_parser *const tri_parsers[] = {
 	&tri_parser_winevtx,
@@ -53,5 +60,12 @@ const tri_parser *const tri_parsers[] = {
 	&tri_parser_safari_history,
 	&tri_parser_msiecf,
 	&tri_parser_winreg,
+	&tri_parser_prefetch,
+	&tri_parser_lnk,
+	&tri_parser_recycle_bin,
+	&tri_parser_automatic_destinations,
+	&tri_parser_custom_destinations,
+	&tri_parser_powershell_history,
+	&tri_parser_windows_task_xml,
 	NULL
 };

@@ -6,6 +6,10 @@ libtriage_libtriage_la_SOURCES += libtriage/parse.c \
 	libtriage/yal.c libtriage/yal.h
 libtriage_libtriage_la_SOURCES += libtriage/parse_winreg.c libtriage/parse_winreg.h \
 	libtriage/parse_winreg_decoded.c
+libtriage_libtriage_la_SOURCES += libtriage/parse_win.c libtriage/parse_win.h \
+	libtriage/parse_prefetch.c libtriage/parse_lnk.c \
+	libtriage/parse_recycle.c libtriage/parse_jumplist.c \
+	libtriage/parse_psreadline.c libtriage/parse_task.c
 triageinclude_HEADERS += libtriage/include/triage/parse.h
 
 bin_PROGRAMS += cmd/triage-parse
@@ -63,3 +67,15 @@ TESTS += tests/cli/triage-parse-winreg.bats
 endif
 EXTRA_DIST += tests/cli/triage-parse-winreg.bats tests/oracle/winreg.py \
 	tests/bench/parse-registry.sh
+# The Windows parsers of issue 12 (prefetch, lnk, recycle_bin, jump lists,
+# powershell_history).
+if HAVE_BATS
+TESTS += tests/cli/triage-parse-winmisc.bats
+endif
+EXTRA_DIST += tests/cli/triage-parse-winmisc.bats
+check_PROGRAMS += tests/unit/test-parse-winmisc
+TESTS += tests/unit/test-parse-winmisc
+tests_unit_test_parse_winmisc_SOURCES = tests/unit/test-parse-winmisc.c \
+	tests/unit/check.h
+tests_unit_test_parse_winmisc_CFLAGS = $(UNIT_CFLAGS) -I$(srcdir)/libtriage
+tests_unit_test_parse_winmisc_LDADD = $(UNIT_LDADD)
