@@ -553,6 +553,22 @@ read_whole(const char *path, uint64_t max, uint8_t **data, size_t *size)
 	return 0;
 }
 
+/*
+ * A host file's time at the precision it shows: a copy made by
+ * triage-extract keeps its filesystem's (0 digits from FAT, 7 from NTFS,
+ * 9 from ext4), so the same artifact gives the same "time" read in place
+ * or as a copy.
+ */
+static tr_time
+host_time(const struct timespec *ts)
+{
+	uint32_t ns = (uint32_t)ts->tv_nsec;
+	int digits = ns == 0 ? 0 : ns % 1000000 == 0 ? 3 : ns % 1000 == 0 ?
+	    6 : ns % 100 == 0 ? 7 : 9;
+
+	return tri_time(ts->tv_sec, ns, digits);
+}
+
 struct plain_sib {
 	const char	*path;
 	uint64_t	max;
@@ -641,8 +657,7 @@ parse_plain(struct tri_parse_run *run, const struct item *it,
 	a.volume = -1;
 	a.path = it->path;
 	a.name = slash != NULL ? slash + 1 : it->path;
-	a.mtime = tri_time(st.st_mtim.tv_sec, (uint32_t)st.st_mtim.tv_nsec,
-	    9);
+	a.mtime = host_time(&st.st_mtim);
 	a.artifact = it->artifact;
 	a.sibling = plain_sibling;
 	a.sibling_arg = &ps;
