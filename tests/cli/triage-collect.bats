@@ -458,7 +458,7 @@ reaped() {
 	run -0 --separate-stderr "$d/bin2/triage-collect" -r -o "$d/c" "$DATA/sample.img"
 	run -0 jq -r .step "$d/c/custody.jsonl"
 	[ "$output" = "$(printf 'hash\ninfo\nwalk\nextract\nparse\nscan\ntimeline\nreport\nseal\nscan\ntimeline\nreport\nseal')" ]
-	jq_all 'select(.seq == 9) | .status == "ok" and (.removed | index("hits.jsonl"))' "$d/c/custody.jsonl"
+	jq_all 'select(.seq == 10) | .step == "scan" and .status == "ok" and (.removed | index("hits.jsonl"))' "$d/c/custody.jsonl"
 	run -0 --separate-stderr triage-verify --case "$d/c"
 }
 

@@ -251,14 +251,24 @@ test_jobs(void)
 	free(one);
 }
 
+/* The source tree: $TRIAGE_SRCDIR (make check), $srcdir, or ".". */
+static const char *
+srcdir(void)
+{
+	const char *s = getenv("TRIAGE_SRCDIR");
+
+	if (s == NULL || *s == '\0')
+		s = getenv("srcdir");
+	return s != NULL && *s != '\0' ? s : ".";
+}
+
 static const char *
 sample(void)
 {
 	static char path[512];
-	const char *src = getenv("srcdir");
+	const char *src = srcdir();
 
-	snprintf(path, sizeof(path), "%s/tests/data/sample.img",
-	    src != NULL ? src : ".");
+	snprintf(path, sizeof(path), "%s/tests/data/sample.img", src);
 	return access(path, R_OK) == 0 ? path : NULL;
 }
 
@@ -351,15 +361,13 @@ test_image(void)
 int
 main(void)
 {
-	const char *src = getenv("srcdir");
 	char dir[512];
 	tr_error err;
 
 	CHECK_STATUS(tr_library_init(&err), TR_OK);
 	tri_parse_set_registry(tri_test_parsers);
 	CHECK(tr_parse_has_parser("testtext"));
-	snprintf(dir, sizeof(dir), "%s/rules/artifacts", src != NULL ? src :
-	    ".");
+	snprintf(dir, sizeof(dir), "%s/rules/artifacts", srcdir());
 	CHECK_STATUS(tr_extract_load_definitions(&defs, dir, NULL, 0, NULL,
 	    NULL, &err), TR_OK);
 	snprintf(tmp, sizeof(tmp), "/tmp/test-parse.XXXXXX");
