@@ -1626,6 +1626,7 @@ tr_parse_run(const char *const *operands, size_t n, const tr_parse_opts *opts,
 	run.conf.timezone = opts->timezone;
 	run.conf.registry = opts->registry != 0 ? (int)opts->registry :
 	    TRI_REG_KEYS | TRI_REG_DECODED;
+	run.conf.jobs = opts->jobs;
 	run.w = w;
 	run.stats = stats;
 	run.err = err;

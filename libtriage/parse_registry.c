@@ -7,6 +7,11 @@
 #include "internal.h"
 #include "parse_internal.h"
 
+extern const tri_parser tri_parser_winevtx;
+extern const tri_parser tri_parser_winevt;
+
 const tri_parser *const tri_parsers[] = {
+	&tri_parser_winevtx,
+	&tri_parser_winevt,
 	NULL
 };

@@ -36,3 +36,9 @@ if HAVE_BATS
 TESTS += tests/cli/triage-parse.bats
 endif
 EXTRA_DIST += tests/cli/triage-parse.bats
+# Windows event logs (EVTX on libevtx, EVT on libevt; XML through libxml2).
+PARSE_SOURCES += libtriage/parse_evtx.c libtriage/parse_evt.c \
+	libtriage/parse_winevt.h
+libtriage_libtriage_la_CFLAGS += $(LIBXML2_CFLAGS)
+libtriage_libtriage_la_LIBADD += $(LIBXML2_LIBS) $(ZLIB_LIBS)
+EXTRA_DIST += tests/oracle/evtx-records.py
