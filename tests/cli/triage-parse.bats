@@ -359,3 +359,19 @@ unaddressed() {
 	run -0 script -qec "'$x' -q '$SAMPLE' > /dev/null" /dev/null </dev/null
 	[ -z "$output" ]
 }
+
+@test "the real parsers: sample.img read in place gives the events of its artifacts copied out and parsed as a folder" {
+	need_sample
+	local d
+	d=$(scratch)
+	triage-parse "$SAMPLE" >"$d/raw" || [ $? -eq 1 ]
+	[ -s "$d/raw" ] || skip "no parser of this build reads sample.img's artifacts"
+	assert_jsonl "$(cat "$d/raw")"
+	unaddressed <"$d/raw" >"$d/inplace"
+	triage-extract -a windows-triage -a linux-triage -o "$d/x" "$SAMPLE" >/dev/null
+	triage-parse -q "$d/x" | unaddressed >"$d/copies" || true
+	# Every event read in place is there, the same but for its address.
+	[ -z "$(comm -23 "$d/inplace" "$d/copies")" ]
+	# -j gives the same bytes.
+	triage-parse -j 3 "$SAMPLE" | cmp - "$d/raw"
+}
