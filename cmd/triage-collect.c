@@ -12,15 +12,17 @@
 #include "triage/custody.h"
 
 #define USAGE "usage: triage-collect [-AHhqruV] [-c case-number] " \
-	"[-e examiner] [-o case] [--step-timeout seconds] source"
+	"[-e examiner] [-o case] [--known db] [--step-timeout seconds] source"
 
 static const char help[] = USAGE "\n"
 "\n"
 "Collect a case from SOURCE (an image, a device or a folder) into the folder\n"
 "CASE, running the triage tools one after the other as separate programs:\n"
 "hash (SHA-256 and MD5 of the media) -> info -> acquire (with -A) -> walk\n"
-"with SHA-256 -> extract of the artifacts of the systems found -> scan with\n"
-"the shipped YARA rules -> timeline -> report.  CASE/custody.jsonl records\n"
+"with SHA-256 -> known (with --known) -> extract of the artifacts of the\n"
+"systems found -> parse of the artifacts -> detect with the shipped Sigma\n"
+"rules (when triage-detect is installed) -> scan with the shipped YARA\n"
+"rules -> timeline -> report.  CASE/custody.jsonl records\n"
 "every step (command, versions, examiner, host, UTC times, exit status, the\n"
 "SHA-256 of every output) in a hash chain; check it with\n"
 "'triage-verify --case CASE'.\n"
@@ -29,6 +31,8 @@ static const char help[] = USAGE "\n"
 "                         image instead of SOURCE\n"
 "  -c, --case-number N    case number for the log, the report and the E01\n"
 "  -e, --examiner NAME    examiner (default: the login name)\n"
+"      --known DB         flag the walk's files with triage-known's index DB\n"
+"                         (known.jsonl; when triage-known is installed)\n"
 "  -H, --hash-only        print the 'hash' record of SOURCE on stdout and exit\n"
 "                         (the hash step, runnable by hand)\n"
 "  -o, --output CASE      the case folder; must be new or empty\n"
@@ -47,13 +51,14 @@ static const char help[] = USAGE "\n"
 "Exit status: 0 every step done, 2 misuse or any step failed.\n"
 "Example: triage-collect -e 'J. Doe' -c 2026-17 -o case1 /dev/sdb\n";
 
-enum { OPT_STEP_TIMEOUT = 256 };
+enum { OPT_STEP_TIMEOUT = 256, OPT_KNOWN };
 
 static const struct option longopts[] = {
 	{ "acquire", no_argument, NULL, 'A' },
 	{ "case-number", required_argument, NULL, 'c' },
 	{ "examiner", required_argument, NULL, 'e' },
 	{ "hash-only", no_argument, NULL, 'H' },
+	{ "known", required_argument, NULL, OPT_KNOWN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -147,6 +152,9 @@ main(int argc, char *argv[])
 			break;
 		case 'V':
 			cli_version();
+		case OPT_KNOWN:
+			o.known = optarg;
+			break;
 		case OPT_STEP_TIMEOUT:
 			if (cli_parse_u64(optarg, &secs) == -1 || secs == 0 ||
 			    secs > UINT_MAX)

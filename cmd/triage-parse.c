@@ -8,20 +8,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common.h"
+#include "triage/artifacts.h"
+#include "triage/extract.h"
 #include "triage/parse.h"
+#include "triage/progress.h"
 
-#define USAGE "usage: triage-parse [-hquV] [-j jobs] [-p parser,...] " \
-	"[-z zone] [--from date] [--to date] [--label name] " \
-	"[--registry keys|decoded|all] [--list-parsers] source ..."
+#define USAGE "usage: triage-parse [-hquV] [-a artifact] [-D definitions] " \
+	"[-j jobs] [-p parser,...] [-z zone] [--from date] [--to date] " \
+	"[--label name] [--max-size size] [--registry keys|decoded|all] " \
+	"[--list-parsers] source ..."
 
 static const char help[] = USAGE "\n"
 "\n"
 "Read artifact files - event logs, registry hives, Prefetch, LNK, logs,\n"
 "histories - and write one event record per time they hold.  Each file is\n"
 "recognised by its content, not its name; a folder is read recursively.\n"
+"In an image the artifacts are found through the artifact definitions and\n"
+"read in place.  '-' reads file records (triage-walk) on stdin: each names\n"
+"its file in the image given before it, or in its own source.\n"
 "\n"
+"  -a, --artifact NAME artifact definition or group to read from images\n"
+"                      (repeatable; default windows-triage, linux-triage)\n"
+"  -D, --definitions F load more definitions: a YAML file or a folder\n"
 "  -p, --parsers LIST  only these parsers (comma-separated; see --list-parsers)\n"
 "      --list-parsers  one parser record per parser, then exit\n"
 "      --from DATE     only events at or after DATE (RFC 3339, any offset)\n"
@@ -30,19 +41,24 @@ static const char help[] = USAGE "\n"
 "      --registry WHAT keys (one event per key), decoded (run keys, services,\n"
 "                      UserAssist...) or all (default)\n"
 "      --label NAME    evidence label written into every event\n"
-"  -j, --jobs N        artifacts parsed at once (default 1)\n"
-"  -q, --quiet         no warnings\n"
+"      --max-size SIZE larger artifacts are not read (default 1G)\n"
+"  -j, --jobs N        artifacts parsed at once (default 1); same output\n"
+"  -q, --quiet         no warnings, no progress line\n"
 "  -u, --unbuffered    flush after every record\n"
 "  -h, --help          this help\n"
 "  -V, --version       versions of triage and its libraries\n"
 "\n"
 "Exit status: 0 events parsed, 1 nothing parseable found, 2 misuse or an\n"
 "error (something that could be read was not; records written stand).\n"
-"Example: triage-parse Security.evtx SYSTEM | triage-timeline > tl.jsonl\n";
+"Example: triage-parse -j 2 disk.E01 | triage-timeline > tl.jsonl\n";
 
-enum { OPT_FROM = 256, OPT_TO, OPT_LIST, OPT_LABEL, OPT_REGISTRY };
+enum { OPT_FROM = 256, OPT_TO, OPT_LIST, OPT_LABEL, OPT_REGISTRY,
+	OPT_MAX_SIZE };
 
 static const struct option longopts[] = {
+	{ "artifact", required_argument, NULL, 'a' },
+	{ "definitions", required_argument, NULL, 'D' },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "help", no_argument, NULL, 'h' },
 	{ "jobs", required_argument, NULL, 'j' },
@@ -70,10 +86,35 @@ on_signal(int sig)
 }
 
 static void
-warn_cb(void *arg, const char *msg)
+add(const char ***v, size_t *n, const char *s)
 {
-	(void)arg;
-	cli_warn("%s", msg);
+	if ((*v = realloc(*v, (*n + 1) * sizeof(**v))) == NULL) {
+		cli_error("out of memory");
+		exit(CLI_EXIT_TROUBLE);
+	}
+	(*v)[(*n)++] = s;
+}
+
+/* $TRIAGE_ARTIFACTS, the installed definitions or the source tree's. */
+static tr_artifacts *
+load_definitions(const char **extra, size_t nextra)
+{
+	tr_artifacts *set;
+	tr_error err;
+	const char *dir = getenv("TRIAGE_ARTIFACTS");
+	struct stat st;
+
+	if (dir == NULL || dir[0] == '\0') {
+		dir = TRIAGE_ARTIFACTS_DIR;
+		if (stat(dir, &st) != 0)
+			dir = TRIAGE_ARTIFACTS_SRCDIR;
+	}
+	if (tr_extract_load_definitions(&set, dir, extra, nextra, NULL, NULL,
+	    &err) != TR_OK) {
+		cli_error("%s", err.msg);
+		exit(CLI_EXIT_TROUBLE);
+	}
+	return set;
 }
 
 static void
@@ -119,7 +160,10 @@ main(int argc, char *argv[])
 {
 	tr_parse_opts o;
 	tr_parse_stats st;
-	const char **parsers = NULL;
+	const char **parsers = NULL, **arts = NULL, **defs = NULL;
+	size_t narts = 0, ndefs = 0, i;
+	tr_artifacts *set = NULL;
+	tr_progress *progress = NULL;
 	tr_jsonl *w;
 	tr_error err;
 	struct sigaction sa;
@@ -128,11 +172,23 @@ main(int argc, char *argv[])
 	cli_init(argv[0]);
 	memset(&o, 0, sizeof(o));
 	o.from = o.to = TR_TIME_UNSET;
-	o.warn = warn_cb;
+	o.warn = cli_progress_warn;
 	o.jobs = 1;
-	while ((ch = getopt_long(argc, argv, "hj:p:quVz:", longopts, NULL)) !=
-	    -1) {
+	while ((ch = getopt_long(argc, argv, "a:D:hj:p:quVz:", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
+		case 'a':
+			add(&arts, &narts, optarg);
+			break;
+		case 'D':
+			add(&defs, &ndefs, optarg);
+			break;
+		case OPT_MAX_SIZE:
+			if (cli_parse_size(optarg, &o.max_size) != 0 ||
+			    o.max_size == 0)
+				cli_usage_error(USAGE, "invalid size '%s'",
+				    optarg);
+			break;
 		case 'h':
 			cli_help(help);
 		case 'j':
@@ -202,17 +258,40 @@ main(int argc, char *argv[])
 	if (tr_time_isset(&o.from) && tr_time_isset(&o.to) &&
 	    tr_time_usec(&o.to) < tr_time_usec(&o.from))
 		cli_usage_error(USAGE, "--to is before --from");
+	set = load_definitions(defs, ndefs);
+	for (i = 0; i < narts; i++)
+		if (!tr_artifacts_has(set, arts[i]))
+			cli_usage_error(USAGE, "unknown artifact '%s' (see "
+			    "triage-extract --list)", arts[i]);
+	o.defs = set;
+	o.artifacts = arts;
+	o.nartifacts = narts;
+	o.in = stdin;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	o.stop = &stop_int;
+	if (!cli_quiet)
+		progress = tr_progress_new(stderr, cli_progname, "artifacts");
+	/* Messages take the place of the progress line (NULL: none). */
+	o.warn_arg = progress;
+	if (progress != NULL) {
+		o.progress = cli_progress_count;
+		o.progress_arg = progress;
+	}
 	rc = tr_parse_run((const char *const *)argv, (size_t)argc, &o, w, &st,
 	    &err);
+	tr_progress_free(progress);
 	if (rc == TR_EINTR || stop_flag) {
-		cli_error("interrupted after %llu artifacts and %llu events; "
-		    "the records written stand", (unsigned long long)
-		    st.artifacts, (unsigned long long)st.events);
+		if (st.last[0] != '\0')
+			cli_error("interrupted: stopped after %s (%llu "
+			    "artifacts, %llu events); the records written "
+			    "stand", st.last, (unsigned long long)
+			    st.artifacts, (unsigned long long)st.events);
+		else
+			cli_error("interrupted before any artifact was "
+			    "parsed; the records written stand");
 		status = CLI_EXIT_TROUBLE;
 	} else if (rc != TR_OK) {
 		cli_error("%s", err.msg);
@@ -224,5 +303,8 @@ main(int argc, char *argv[])
 	} else
 		status = st.artifacts > 0 ? CLI_EXIT_OK : CLI_EXIT_NONE;
 	free(parsers);
+	free(arts);
+	free(defs);
+	tr_artifacts_free(set);
 	return cli_close_output(w, status);
 }

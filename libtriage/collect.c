@@ -27,8 +27,8 @@
 #include "triage/custody.h"
 
 enum step_id {
-	S_HASH, S_INFO, S_ACQUIRE, S_WALK, S_EXTRACT, S_SCAN, S_TIMELINE,
-	S_REPORT, NSTEPS
+	S_HASH, S_INFO, S_ACQUIRE, S_WALK, S_KNOWN, S_EXTRACT, S_PARSE,
+	S_DETECT, S_SCAN, S_TIMELINE, S_REPORT, NSTEPS
 };
 
 static const struct step {
@@ -42,7 +42,11 @@ static const struct step {
 	{ "acquire", "triage-acquire", "acquire.jsonl",
 	    { "acquire.jsonl", "image.*" } },
 	{ "walk", "triage-walk", "files.jsonl", { "files.jsonl" } },
+	{ "known", "triage-known", "known.jsonl", { "known.jsonl" } },
 	{ "extract", "triage-extract", NULL, { "artifacts" } },
+	{ "parse", "triage-parse", "parsed.jsonl", { "parsed.jsonl" } },
+	{ "detect", "triage-detect", "detections.jsonl",
+	    { "detections.jsonl" } },
 	{ "scan", "triage-scan", "hits.jsonl", { "hits.jsonl" } },
 	{ "timeline", "triage-timeline", "timeline.jsonl",
 	    { "timeline.jsonl" } },
@@ -64,6 +68,8 @@ struct collect {
 	char		image[PATH_MAX];	/* CASE/image.E01 */
 	int		acquire, is_dir;
 	const char	*rules;		/* for the scan step */
+	const char	*known;		/* --known DB, or NULL */
+	char		sigma_buf[PATH_MAX];
 	unsigned	timeout;	/* --step-timeout seconds, 0 none */
 	int		sealed;		/* the log read back ends with a seal */
 	unsigned	bad[2];		/* resume: log problems, added files */
@@ -191,6 +197,52 @@ rules_path(char *buf, size_t len)
 	}
 	snprintf(buf, len, "%s/rules/yara", TR_PKGDATADIR);
 	return buf;
+}
+
+/* The shipped Sigma rules: the source tree's from the build tree, else
+ * pkgdatadir's; NULL when there are none. */
+static const char *
+sigma_path(char *buf, size_t len)
+{
+	char self[PATH_MAX], build[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0 &&
+	    realpath(TR_ABS_BUILDDIR "/cmd", build) != NULL) {
+		self[n] = '\0';
+		if (strrchr(self, '/') != NULL)
+			*strrchr(self, '/') = '\0';
+		if (strcmp(self, build) == 0 &&
+		    stat(TR_ABS_SRCDIR "/rules/sigma", &st) == 0)
+			return TR_ABS_SRCDIR "/rules/sigma";
+	}
+	snprintf(buf, len, "%s/rules/sigma", TR_PKGDATADIR);
+	return stat(buf, &st) == 0 ? buf : NULL;
+}
+
+/*
+ * 1 when tool can be run: beside this program, or on PATH.  The optional
+ * steps (known, detect) are left out silently when their program is not
+ * installed.
+ */
+static int
+tool_exists(const char *tool)
+{
+	char path[PATH_MAX], *env, *dirs, *d, *save = NULL;
+	int found = 0;
+
+	tool_path(tool, path, sizeof(path));
+	if (strchr(path, '/') != NULL)
+		return access(path, X_OK) == 0;
+	if ((env = getenv("PATH")) == NULL || (dirs = strdup(env)) == NULL)
+		return 0;
+	for (d = strtok_r(dirs, ":", &save); d != NULL && !found;
+	    d = strtok_r(NULL, ":", &save))
+		found = snprintf(path, sizeof(path), "%s/%s", *d ? d : ".",
+		    tool) < (int)sizeof(path) && access(path, X_OK) == 0;
+	free(dirs);
+	return found;
 }
 
 /* Keep the last TAIL_MAX bytes of what went to stderr. */
@@ -837,7 +889,8 @@ run_step(struct collect *c, enum step_id id, char *argv[])
 	now_utc(t);
 	tr_rec_set_str(e, "finished", t);
 	st = r.timed_out ? "failed" : r.code == 0 ? "ok" : r.code == 1 &&
-	    (id == S_SCAN || id == S_EXTRACT) ? "none" : "failed";
+	    (id == S_SCAN || id == S_EXTRACT || id == S_PARSE ||
+	    id == S_DETECT) ? "none" : "failed";
 	tr_rec_set_str(e, "status", st);
 	if (r.code >= 0)
 		tr_rec_set_int(e, "exit", r.code);
@@ -944,8 +997,9 @@ seal(struct collect *c)
 static void
 collect_steps(struct collect *c, enum step_id from)
 {
-	char p1[PATH_MAX], p2[PATH_MAX], p3[PATH_MAX];
+	char p1[PATH_MAX], p2[PATH_MAX], p3[PATH_MAX], p4[PATH_MAX];
 	char *argv[16], *src = (char *)c->source;
+	const char *sigma;
 	unsigned os;
 	int n;
 
@@ -987,6 +1041,13 @@ collect_steps(struct collect *c, enum step_id from)
 	if (from <= S_WALK)
 		run_step(c, S_WALK, setv(argv, "triage-walk", "--hash",
 		    "sha256", "--", src, NULL));
+	/* Known-file sets over the walk, when asked and installed. */
+	if (from <= S_KNOWN && c->known != NULL && ok(c, S_WALK) &&
+	    tool_exists("triage-known")) {
+		snprintf(p2, sizeof(p2), "%s/files.jsonl", c->dir);
+		run_step(c, S_KNOWN, setv(argv, "triage-known", "--db",
+		    (char *)c->known, "--", p2, NULL));
+	}
 	if (from <= S_EXTRACT) {
 		os = ok(c, S_WALK) ? detect_os(c) : 3;
 		snprintf(p1, sizeof(p1), "%s/artifacts", c->dir);
@@ -1004,20 +1065,40 @@ collect_steps(struct collect *c, enum step_id from)
 		else
 			run_step(c, S_EXTRACT, argv);
 	}
+	/* Events from the artifacts, read in place (the served ones). */
+	if (from <= S_PARSE)
+		run_step(c, S_PARSE, setv(argv, "triage-parse", "--", src,
+		    NULL));
+	/* Sigma over them, when triage-detect and its rules are here. */
+	if (from <= S_DETECT && ok(c, S_PARSE) && tool_exists("triage-detect")
+	    && (sigma = sigma_path(c->sigma_buf, sizeof(c->sigma_buf))) !=
+	    NULL) {
+		snprintf(p2, sizeof(p2), "%s/parsed.jsonl", c->dir);
+		run_step(c, S_DETECT, setv(argv, "triage-detect", "--rules",
+		    (char *)sigma, "--", p2, NULL));
+	}
 	if (from <= S_SCAN)
 		run_step(c, S_SCAN, setv(argv, "triage-scan", "--rules",
 		    (char *)c->rules, "--", src, NULL));
 	if (from <= S_TIMELINE) {
-		snprintf(p2, sizeof(p2), "%s/files.jsonl", c->dir);
+		/* known.jsonl: the file records of files.jsonl, flagged. */
+		snprintf(p2, sizeof(p2), "%s/%s", c->dir, ok(c, S_KNOWN) ?
+		    "known.jsonl" : "files.jsonl");
 		snprintf(p3, sizeof(p3), "%s/hits.jsonl", c->dir);
+		snprintf(p4, sizeof(p4), "%s/parsed.jsonl", c->dir);
+		n = 0;
+		argv[n++] = "triage-timeline";
+		argv[n++] = "--";
+		argv[n++] = p2;
+		if (ok(c, S_SCAN))
+			argv[n++] = p3;
+		if (ok(c, S_PARSE))
+			argv[n++] = p4;
+		argv[n] = NULL;
 		if (!ok(c, S_WALK))
 			skip_step(c, S_TIMELINE, "the walk step failed");
-		else if (ok(c, S_SCAN))
-			run_step(c, S_TIMELINE, setv(argv, "triage-timeline",
-			    "--", p2, p3, NULL));
 		else
-			run_step(c, S_TIMELINE, setv(argv, "triage-timeline",
-			    "--", p2, NULL));
+			run_step(c, S_TIMELINE, argv);
 	}
 	snprintf(p1, sizeof(p1), "%s/report.html", c->dir);
 	run_step(c, S_REPORT, setv(argv, "triage-report", "--output", p1, "--",
@@ -1169,6 +1250,12 @@ resume_point(struct collect *c, enum step_id *from)
 	for (id = 0; id < NSTEPS; id++) {
 		if (id == S_ACQUIRE && !c->acquire)
 			continue;
+		/* Optional steps that would not run now. */
+		if (c->status[id] == 0 && ((id == S_KNOWN && (c->known ==
+		    NULL || !tool_exists("triage-known"))) || (id == S_DETECT &&
+		    (!tool_exists("triage-detect") || sigma_path(c->sigma_buf,
+		    sizeof(c->sigma_buf)) == NULL))))
+			continue;
 		if (!ok(c, (enum step_id)id) && !(c->status[id] == -1 &&
 		    (id == S_HASH || id == S_ACQUIRE)))
 			break;
@@ -1263,6 +1350,7 @@ tr_collect_run(const tr_collect_opts *opts, tr_collect_result *res,
 	c->examiner = opts->examiner;
 	c->case_number = opts->case_number;
 	c->acquire = opts->acquire;
+	c->known = opts->known;
 	c->timeout = opts->step_timeout;
 	c->msg = opts->msg;
 	c->msg_arg = opts->msg_arg;

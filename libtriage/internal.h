@@ -72,6 +72,13 @@ struct tr_file {
 	char		inode[64];
 };
 
+/*
+ * Write len bytes of records already encoded as JSON lines (nrec of them)
+ * to w in one fwrite under its lock, as tr_jsonl_write() does one record.
+ */
+int	tri_jsonl_write_raw(tr_jsonl *w, const char *buf, size_t len,
+	    uint64_t nrec, tr_error *err);
+
 /* Live directories (walk_dir.c). */
 int	tri_dir_walk(tr_fs *fs, const char *root, const tr_walk_opts *opts,
 	    tr_walk_fn fn, void *arg, uint64_t *warnings, tr_error *err);

@@ -87,6 +87,11 @@ typedef struct tri_parser {
 
 /* Every parser, in the order --list-parsers prints them; NULL-terminated. */
 extern const tri_parser *const tri_parsers[];
+/*
+ * For tests: make the driver use list (NULL-terminated) instead of
+ * tri_parsers; NULL goes back to tri_parsers.  Not thread-safe.
+ */
+void	tri_parse_set_registry(const tri_parser *const *list);
 
 /* Options every parser may read (from triage-parse's command line). */
 typedef struct tri_parse_conf {

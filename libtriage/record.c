@@ -634,6 +634,24 @@ tr_jsonl_write(tr_jsonl *w, const tr_rec *r, tr_error *err)
 	return rc;
 }
 
+/* Lines already encoded (nrec records, each ending in "\n"): see internal.h. */
+int
+tri_jsonl_write_raw(tr_jsonl *w, const char *buf, size_t len, uint64_t nrec,
+    tr_error *err)
+{
+	int rc = TR_OK;
+
+	pthread_mutex_lock(&w->lock);
+	if ((len > 0 && fwrite(buf, 1, len, w->fp) != len) ||
+	    ((w->flags & TR_JSONL_UNBUFFERED) && fflush(w->fp) != 0))
+		rc = tri_error_errno(err, TR_EIO, errno,
+		    "cannot write record");
+	else
+		w->count += nrec;
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
 uint64_t
 tr_jsonl_count(const tr_jsonl *w)
 {

@@ -19,6 +19,8 @@
 #define MAX_EVENTS	(1u << 24)	/* timestamps kept for the chart */
 #define MAX_PROBLEMS	200
 #define CHART_BARS	96
+#define MAX_NOTABLE	1000	/* notable events listed */
+#define MAX_SOURCES	200	/* source addresses of failed logons */
 
 struct tr_report {
 	unsigned	context;
@@ -41,6 +43,10 @@ struct tr_report {
 	size_t		custody_problems, custody_entries;
 	char		custody_head[TR_HASH_HEX_MAX];
 	json_t		*custody_msgs;
+	json_t		*notable;	/* [{time, what, detail, where}] */
+	json_t		*notable_n;	/* what -> count */
+	json_t		*failed_src;	/* address -> {n, users{}, first, last} */
+	uint64_t	nnotable;
 };
 
 int
@@ -67,13 +73,18 @@ tr_report_new(tr_report **out, unsigned context, tr_error *err)
 	r->windows = json_array();
 	r->hitmarks = json_array();
 	r->custody_msgs = json_array();
+	r->notable = json_array();
+	r->notable_n = json_object();
+	r->failed_src = json_object();
 	r->ring = calloc(context > 0 ? context : 1, sizeof(json_t *));
 	if (r->custody == NULL || r->images == NULL || r->hashes == NULL ||
 	    r->volumes == NULL || r->filesystems == NULL ||
 	    r->acquisitions == NULL || r->verifications == NULL ||
 	    r->hits == NULL || r->extracted == NULL || r->artifacts == NULL ||
 	    r->fstats == NULL || r->problems == NULL || r->windows == NULL ||
-	    r->hitmarks == NULL || r->custody_msgs == NULL || r->ring == NULL) {
+	    r->hitmarks == NULL || r->custody_msgs == NULL || r->ring == NULL ||
+	    r->notable == NULL || r->notable_n == NULL ||
+	    r->failed_src == NULL) {
 		tr_report_free(r);
 		return tri_error_set(err, TR_ENOMEM, "out of memory");
 	}
@@ -103,6 +114,9 @@ tr_report_free(tr_report *r)
 	json_decref(r->windows);
 	json_decref(r->hitmarks);
 	json_decref(r->custody_msgs);
+	json_decref(r->notable);
+	json_decref(r->notable_n);
+	json_decref(r->failed_src);
 	if (r->ring != NULL)
 		for (i = 0; i < r->context; i++)
 			json_decref(r->ring[i]);
@@ -235,6 +249,303 @@ event_sec(const json_t *e, int64_t *sec)
 	return 0;
 }
 
+/*
+ * Notable events: what a responder asks first of the parsed artifacts
+ * (logons, new processes, services, accounts, cleared logs, tasks,
+ * PowerShell, RDP, program execution, USB devices; Linux logins, sudo,
+ * accounts, persistence, packages; downloads of executables), by
+ * data_type and the field names of triage-records(5) (plaso's).
+ */
+
+/* A field of the event, or of its event_data; NULL when absent/empty. */
+static const char *
+fld(const json_t *e, const char *key)
+{
+	const json_t *v = json_object_get(e, key);
+	const char *s;
+
+	if (v == NULL)
+		v = json_object_get(json_object_get(e, "event_data"), key);
+	s = json_string_value(v);
+	return s != NULL && *s != '\0' && strcmp(s, "-") != 0 ? s : NULL;
+}
+
+static json_int_t
+event_id(const json_t *e)
+{
+	const json_t *v = json_object_get(e, "event_identifier");
+
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	if (json_is_string(v))
+		return strtoll(json_string_value(v), NULL, 10);
+	return -1;
+}
+
+/* Append "label value" to a detail line when value is set. */
+static void
+part(char *buf, size_t len, const char *label, const char *value)
+{
+	size_t n = strlen(buf);
+
+	if (value == NULL || n + 4 >= len)
+		return;
+	snprintf(buf + n, len - n, "%s%s%s", n > 0 ? "; " : "", label, value);
+}
+
+static int
+ends_with_exec(const char *p)
+{
+	static const char *const ext[] = { ".exe", ".dll", ".msi", ".scr",
+		".bat", ".cmd", ".ps1", ".vbs", ".js", ".hta", ".jar", ".com",
+		".lnk", ".iso", ".sh", ".elf", ".bin", ".deb", ".rpm",
+		".appimage", NULL };
+	size_t i, n, k;
+
+	if (p == NULL)
+		return 0;
+	n = strlen(p);
+	for (i = 0; ext[i] != NULL; i++) {
+		k = strlen(ext[i]);
+		if (n > k && strcasecmp(p + n - k, ext[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Which notable kind an event is, with its detail; NULL when none. */
+static const char *
+classify(const json_t *e, char *d, size_t len, const char **addr)
+{
+	const char *dt = sget(e, "data_type"), *src = sget(e, "source_name"),
+	    *v;
+	json_int_t id;
+
+	d[0] = '\0';
+	*addr = NULL;
+	if (dt == NULL)
+		return NULL;
+	if (strcmp(dt, "windows:evtx:record") == 0 ||
+	    strcmp(dt, "windows:evt:record") == 0) {
+		id = event_id(e);
+		if (src != NULL && strstr(src, "Sysmon") != NULL) {
+			if (id != 1)
+				return NULL;
+			part(d, len, "", fld(e, "Image"));
+			part(d, len, "command line ", fld(e, "CommandLine"));
+			part(d, len, "user ", fld(e, "User"));
+			return "Process created (Sysmon 1)";
+		}
+		if (src != NULL && strstr(src, "TerminalServices") != NULL) {
+			if (id == 1149) {
+				part(d, len, "user ", fld(e, "Param1"));
+				part(d, len, "from ", fld(e, "Param3"));
+				*addr = fld(e, "Param3");
+				return "RDP authentication";
+			}
+			if (id == 21 || id == 22 || id == 25) {
+				part(d, len, "user ", fld(e, "User"));
+				part(d, len, "from ", fld(e, "Address"));
+				return id == 25 ? "RDP reconnection" :
+				    "RDP session logon";
+			}
+			return NULL;
+		}
+		switch (id) {
+		case 4624:
+		case 4625:
+			part(d, len, "type ", fld(e, "LogonType"));
+			if (fld(e, "TargetDomainName") != NULL &&
+			    fld(e, "TargetUserName") != NULL) {
+				size_t n = strlen(d);
+
+				snprintf(d + n, len - n, "%saccount %s\\%s",
+				    n > 0 ? "; " : "", fld(e, "TargetDomainName"),
+				    fld(e, "TargetUserName"));
+			} else {
+				part(d, len, "account ", fld(e, "TargetUserName"));
+			}
+			part(d, len, "from ", fld(e, "IpAddress"));
+			part(d, len, "workstation ", fld(e, "WorkstationName"));
+			if (id == 4625) {
+				part(d, len, "status ", fld(e, "Status"));
+				*addr = fld(e, "IpAddress");
+				return "Failed logon (4625)";
+			}
+			v = fld(e, "LogonType");
+			return v != NULL && strcmp(v, "10") == 0 ?
+			    "RDP logon (4624 type 10)" : "Logon (4624)";
+		case 4688:
+			part(d, len, "", fld(e, "NewProcessName"));
+			part(d, len, "command line ", fld(e, "CommandLine"));
+			part(d, len, "by ", fld(e, "SubjectUserName"));
+			part(d, len, "parent ", fld(e, "ParentProcessName"));
+			return "Process created (4688)";
+		case 7045:
+			part(d, len, "", fld(e, "ServiceName"));
+			part(d, len, "image ", fld(e, "ImagePath"));
+			part(d, len, "account ", fld(e, "AccountName"));
+			return "Service installed (7045)";
+		case 4697:
+			part(d, len, "", fld(e, "ServiceName"));
+			part(d, len, "image ", fld(e, "ServiceFileName"));
+			part(d, len, "by ", fld(e, "SubjectUserName"));
+			return "Service installed (4697)";
+		case 4720:
+			part(d, len, "", fld(e, "TargetUserName"));
+			part(d, len, "by ", fld(e, "SubjectUserName"));
+			return "Account created (4720)";
+		case 4732:
+		case 4728:
+		case 4756:
+			part(d, len, "", fld(e, "MemberName"));
+			part(d, len, "SID ", fld(e, "MemberSid"));
+			part(d, len, "to ", fld(e, "TargetUserName"));
+			part(d, len, "by ", fld(e, "SubjectUserName"));
+			v = fld(e, "TargetUserName");
+			return v != NULL && (strcasestr(v, "admin") != NULL ||
+			    strcasestr(v, "remote desktop") != NULL) ?
+			    "Added to an admin group" : "Added to a group";
+		case 1102:
+			part(d, len, "by ", fld(e, "SubjectUserName"));
+			return "Security log cleared (1102)";
+		case 104:
+			part(d, len, "", fld(e, "Channel"));
+			part(d, len, "by ", fld(e, "SubjectUserName"));
+			return "Log cleared (104)";
+		case 4698:
+			part(d, len, "", fld(e, "TaskName"));
+			part(d, len, "by ", fld(e, "SubjectUserName"));
+			return "Scheduled task created (4698)";
+		case 4104:
+			part(d, len, "", fld(e, "ScriptBlockText"));
+			return "PowerShell script block (4104)";
+		default:
+			return NULL;
+		}
+	}
+	if (strcmp(dt, "windows:prefetch:execution") == 0) {
+		part(d, len, "", fld(e, "executable"));
+		if (json_is_integer(json_object_get(e, "run_count"))) {
+			size_t n = strlen(d);
+
+			snprintf(d + n, len - n, "; run %" JSON_INTEGER_FORMAT
+			    " times", json_integer_value(json_object_get(e,
+			    "run_count")));
+		}
+		return "Program execution (Prefetch)";
+	}
+	if (strcmp(dt, "windows:registry:amcache") == 0)
+		return "Program execution (Amcache)";
+	if (strcmp(dt, "windows:registry:userassist") == 0)
+		return "Program execution (UserAssist)";
+	if (strcmp(dt, "windows:registry:bam") == 0)
+		return "Program execution (BAM)";
+	if (strcmp(dt, "windows:registry:usb") == 0)
+		return "USB device";
+	if (strcmp(dt, "syslog:ssh:login") == 0) {
+		part(d, len, "user ", fld(e, "username"));
+		part(d, len, "from ", fld(e, "address"));
+		part(d, len, "method ", fld(e, "authentication_method"));
+		return "SSH login";
+	}
+	if (strcmp(dt, "syslog:ssh:failed_connection") == 0) {
+		part(d, len, "user ", fld(e, "username"));
+		part(d, len, "from ", fld(e, "address"));
+		*addr = fld(e, "address");
+		return "Failed SSH login";
+	}
+	if (strcmp(dt, "linux:sudo:command") == 0)
+		return "sudo command";
+	if (strstr(dt, "useradd") != NULL || strstr(dt, "account:add") !=
+	    NULL || strstr(dt, "user_added") != NULL)
+		return "Account created";
+	if ((strstr(dt, "cron") != NULL && strstr(dt, "task_run") == NULL) ||
+	    strstr(dt, "systemd:unit") != NULL)
+		return "Persistence (cron, systemd)";
+	if ((strcmp(dt, "dpkg:line") == 0 && (v = fld(e, "body")) != NULL &&
+	    strstr(v, " install ") != NULL) || (strcmp(dt,
+	    "apt:history:line") == 0 && (v = fld(e, "body")) != NULL &&
+	    strstr(v, "Install:") != NULL))
+		return "Package installed";
+	if (strstr(dt, "download") != NULL) {
+		v = fld(e, "full_path");
+		if (v == NULL)
+			v = fld(e, "target_path");
+		if (!ends_with_exec(v) && !ends_with_exec(fld(e, "url")))
+			return NULL;
+		part(d, len, "", v);
+		part(d, len, "from ", fld(e, "url"));
+		return "Download of an executable";
+	}
+	return NULL;
+}
+
+/* "SOURCE[:vol N]:PATH" of an event's artifact. */
+static void
+event_where(const json_t *e, char *buf, size_t len)
+{
+	const json_t *vol = json_object_get(e, "volume");
+	const char *src = sget(e, "source"), *path = sget(e, "path");
+
+	if (json_is_integer(vol))
+		snprintf(buf, len, "%s:vol %" JSON_INTEGER_FORMAT ":%s",
+		    src ? src : "", json_integer_value(vol), path ? path : "");
+	else if (src != NULL && path != NULL && strcmp(src, path) != 0)
+		snprintf(buf, len, "%s:%s", src, path);
+	else
+		snprintf(buf, len, "%s", path ? path : src ? src : "");
+}
+
+static void
+add_notable(tr_report *r, const json_t *e)
+{
+	char detail[1024], where[1024];
+	const char *what, *addr, *user, *t;
+	json_t *s, *users;
+
+	if ((what = classify(e, detail, sizeof(detail), &addr)) == NULL)
+		return;
+	r->nnotable++;
+	json_object_set_new(r->notable_n, what, json_integer(
+	    json_integer_value(json_object_get(r->notable_n, what)) + 1));
+	t = sget(e, "datetime");
+	if (addr != NULL && (json_object_get(r->failed_src, addr) != NULL ||
+	    json_object_size(r->failed_src) < MAX_SOURCES)) {
+		if ((s = json_object_get(r->failed_src, addr)) == NULL) {
+			s = json_pack("{s:I,s:{},s:s?,s:s?}", "n", 0, "users",
+			    "first", t, "last", t);
+			if (s == NULL || json_object_set_new(r->failed_src, addr,
+			    s) != 0)
+				return;
+		}
+		json_object_set_new(s, "n", json_integer(json_integer_value(
+		    json_object_get(s, "n")) + 1));
+		if (t != NULL) {
+			if (sget(s, "first") == NULL ||
+			    strcmp(t, sget(s, "first")) < 0)
+				json_object_set_new(s, "first", json_string(t));
+			if (sget(s, "last") == NULL ||
+			    strcmp(t, sget(s, "last")) > 0)
+				json_object_set_new(s, "last", json_string(t));
+		}
+		users = json_object_get(s, "users");
+		user = fld(e, "TargetUserName");
+		if (user == NULL)
+			user = fld(e, "username");
+		if (user != NULL && json_object_size(users) < 20)
+			json_object_set_new(users, user, json_true());
+	}
+	if (json_array_size(r->notable) >= MAX_NOTABLE)
+		return;
+	if (detail[0] == '\0' && sget(e, "message") != NULL)
+		snprintf(detail, sizeof(detail), "%s", sget(e, "message"));
+	event_where(e, where, sizeof(where));
+	json_array_append_new(r->notable, json_pack("{s:s?,s:s,s:s,s:s,s:s?}",
+	    "time", t, "what", what, "detail", detail, "where", where,
+	    "data_type", sget(e, "data_type")));
+}
+
 static int
 add_event(tr_report *r, json_t *e, tr_error *err)
 {
@@ -243,6 +554,8 @@ add_event(tr_report *r, json_t *e, tr_error *err)
 	size_t i, k;
 
 	r->nevents++;
+	if (json_object_get(e, "data_type") != NULL)
+		add_notable(r, e);
 	event_rules(e, rules, sizeof(rules));
 	if (event_sec(e, &sec) && r->nts < MAX_EVENTS) {
 		if (r->nts == r->capts) {
@@ -397,13 +710,13 @@ tr_report_add_case(tr_report *r, const char *case_dir,
 	static const char *const files[] = {
 		TR_CUSTODY_LOG, "hash.jsonl", "info.jsonl", "acquire.jsonl",
 		"verify.jsonl", "files.jsonl", "artifacts/manifest.jsonl",
-		"hits.jsonl", "timeline.jsonl"
+		"hits.jsonl", "timeline.jsonl", "parsed.jsonl"
 	};
 	char path[4096];
 	struct stat st;
 	tr_error e;
 	size_t i, found = 0;
-	int rc, status = TR_OK;
+	int rc, status = TR_OK, found_tl = 0;
 
 	if (stat(case_dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		return tri_error_errno(err, TR_ENOTFOUND, errno != 0 ? errno :
@@ -412,6 +725,11 @@ tr_report_add_case(tr_report *r, const char *case_dir,
 		snprintf(path, sizeof(path), "%s/%s", case_dir, files[i]);
 		if (stat(path, &st) != 0)
 			continue;
+		/* The timeline holds the parsed events already. */
+		if (strcmp(files[i], "parsed.jsonl") == 0 && found_tl)
+			continue;
+		if (strcmp(files[i], "timeline.jsonl") == 0)
+			found_tl = 1;
 		found++;
 		rc = tr_report_add_file(r, path, warn, warn_arg, &e);
 		if (rc == TR_EFORMAT) {
@@ -1628,6 +1946,87 @@ write_versions(struct out *o, const tr_report *r)
 	end_section(o);
 }
 
+static void
+write_notable(struct out *o, const tr_report *r)
+{
+	static const char *const scols[] = { "What", "Events", NULL };
+	static const char *const fcols[] = { "Source address", "Failures",
+		"Accounts", "First (UTC)", "Last (UTC)", NULL };
+	static const char *const cols[] = { "Time (UTC)", "What", "Details",
+		"Source artifact", NULL };
+	const char *k, *u;
+	const json_t *v, *x, *ux;
+	char buf[128];
+	size_t i, j;
+
+	h2(o, "notable", "Notable events");
+	if (r->nnotable == 0) {
+		para(o, "note", "No notable event among the parsed artifacts "
+		    "(logons, processes, services, accounts, cleared logs, "
+		    "tasks, PowerShell, RDP, program execution, USB devices, "
+		    "Linux logins, sudo, persistence, packages, downloads).");
+		end_section(o);
+		return;
+	}
+	thead(o, "notable-sum", scols);
+	json_object_foreach(r->notable_n, k, v) {
+		tr_begin(o, NULL);
+		cell(o, NULL, k);
+		cell_val(o, "num", v);
+		tr_end(o);
+	}
+	tfoot(o);
+	if (json_object_size(r->failed_src) > 0) {
+		para(o, "bad", "Failed logons by source address:");
+		thead(o, "failed-sources", fcols);
+		json_object_foreach(r->failed_src, k, v) {
+			tr_begin(o, NULL);
+			cell_code(o, k);
+			cell_val(o, "num", json_object_get(v, "n"));
+			td(o, NULL);
+			j = 0;
+			json_object_foreach(json_object_get(v, "users"), u, ux) {
+				if (j++ > 0)
+					put(o, ", ");
+				esc(o, u);
+			}
+			tdx(o);
+			time_cell(o, sget(v, "first"));
+			time_cell(o, sget(v, "last"));
+			tr_end(o);
+		}
+		tfoot(o);
+	}
+	thead(o, "notable", cols);
+	json_array_foreach(r->notable, i, x) {
+		tr_begin(o, NULL);
+		time_cell(o, sget(x, "time"));
+		td(o, NULL);
+		put(o, o->md ? "**" : "<b>");
+		esc_key(o, x, "what");
+		put(o, o->md ? "**" : "</b>");
+		tdx(o);
+		cell(o, "path", sget(x, "detail"));
+		td(o, "path");
+		esc_key(o, x, "where");
+		if (sget(x, "data_type") != NULL) {
+			put(o, o->md ? " (" : "<br><small class=\"mono\">");
+			esc_key(o, x, "data_type");
+			put(o, o->md ? ")" : "</small>");
+		}
+		tdx(o);
+		tr_end(o);
+	}
+	tfoot(o);
+	if (r->nnotable > json_array_size(r->notable)) {
+		snprintf(buf, sizeof(buf), "The first %zu of %" PRIu64
+		    " notable events are listed.", json_array_size(r->notable),
+		    r->nnotable);
+		para(o, "note", buf);
+	}
+	end_section(o);
+}
+
 int
 tr_report_write(tr_report *r, FILE *fp, int format, tr_error *err)
 {
@@ -1646,6 +2045,7 @@ tr_report_write(tr_report *r, FILE *fp, int format, tr_error *err)
 	write_evidence(&o, r);
 	write_volumes(&o, r);
 	write_hits(&o, r);
+	write_notable(&o, r);
 	write_chart(&o, r);
 	write_context(&o, r);
 	end_section(&o);

@@ -28,6 +28,20 @@ teardown() {
 	fi
 }
 
+# The steps of a collection run from the build tree, in order: detect only
+# when triage-detect and the shipped Sigma rules are there.
+build_steps() {
+	local s=(hash info walk extract parse)
+	[ -x "$TRIAGE_BUILDDIR/cmd/triage-detect" ] && [ -d "$TRIAGE_SRCDIR/rules/sigma" ] && s+=(detect)
+	s+=(scan timeline report seal)
+	printf '%s\n' "${s[@]}"
+}
+
+# The line of step $1 in CASE0's custody log.
+step_line() {
+	jq -r .step "$CASE0/custody.jsonl" | grep -nx "$1" | cut -d: -f1
+}
+
 # CASE0 exists: else show why its collection failed.
 case0() {
 	[ ! -s "$BATS_FILE_TMPDIR/case0.err" ] || {
@@ -101,7 +115,7 @@ stub_tools() {
 	mkdir -p "$bin"
 	cp "$TRIAGE_BUILDDIR/cmd/triage-collect" "$bin/"
 	for t in triage-info triage-acquire triage-walk triage-extract \
-		triage-scan triage-timeline triage-report; do
+		triage-parse triage-scan triage-timeline triage-report; do
 		printf '#!/bin/sh\n[ "$1" = --version ] && echo "%s (triage) 0.0.0"\nexit 0\n' \
 			"$t" > "$bin/$t"
 		chmod +x "$bin/$t"
@@ -212,8 +226,13 @@ reaped() {
 	for f in "$CASE0"/*.jsonl "$CASE0/artifacts/manifest.jsonl"; do
 		assert_jsonl "$(cat "$f")"
 	done
-	run -0 jq -r '[.seq, .step, .status] | @tsv' "$CASE0/custody.jsonl"
-	[ "$output" = "$(printf '1\thash\tok\n2\tinfo\tok\n3\twalk\tok\n4\textract\tok\n5\tscan\tok\n6\ttimeline\tok\n7\treport\tok\n8\tseal\tok')" ]
+	run -0 jq -r '[.seq, .step] | @tsv' "$CASE0/custody.jsonl"
+	[ "$output" = "$(build_steps | nl -w1 -s$'\t')" ]
+	# parse: "none" until a parser recognises something of sample.img.
+	jq_all 'select(.step != "parse" and .step != "detect") | .status == "ok"' "$CASE0/custody.jsonl"
+	jq_all 'select(.step == "parse") | (.status == "ok" or .status == "none") and .stdout == "parsed.jsonl"' "$CASE0/custody.jsonl"
+	# The timeline merges the parsed events.
+	jq_all 'select(.step == "timeline") | .argv | index("'"$CASE0"'/parsed.jsonl")' "$CASE0/custody.jsonl"
 	# Both systems found: both artifact groups asked for.
 	jq_all 'select(.step == "extract") | .argv | index("--artifact=linux-triage") and index("--artifact=windows-triage")' "$CASE0/custody.jsonl"
 	jq_all 'select(.path == "/etc/passwd")' "$CASE0/artifacts/manifest.jsonl"
@@ -246,10 +265,13 @@ reaped() {
 
 @test "the report says its custody head is not the final one, and which entry it is" {
 	case0
-	grep -q 'Head of the chain when this report was made (SHA-256 of entry 6): <span class="mono">'"$(sed -n 6p "$CASE0/custody.jsonl" | tr -d '\n' | sha256sum | cut -d' ' -f1)"'</span><br><small>Not the final head' "$CASE0/report.html"
+	local n t
+	n=$(wc -l < "$CASE0/custody.jsonl")
+	t=$((n - 2))	# the entry before the report's
+	grep -q 'Head of the chain when this report was made (SHA-256 of entry '"$t"'): <span class="mono">'"$(sed -n "${t}p" "$CASE0/custody.jsonl" | tr -d '\n' | sha256sum | cut -d' ' -f1)"'</span><br><small>Not the final head' "$CASE0/report.html"
 	# Made again from the finished case, it shows the sealed head as is.
 	run -0 --separate-stderr triage-report -f md "$CASE0"
-	[[ "$output" == *"(SHA-256 of entry 8): \`$(tail -n 1 "$CASE0/custody.jsonl" | tr -d '\n' | sha256sum | cut -d' ' -f1)\`"$'\n'* ]]
+	[[ "$output" == *"(SHA-256 of entry $n): \`$(tail -n 1 "$CASE0/custody.jsonl" | tr -d '\n' | sha256sum | cut -d' ' -f1)\`"$'\n'* ]]
 }
 
 @test "the report names the case, the evidence hash and the hits" {
@@ -267,7 +289,7 @@ reaped() {
 	run -0 --separate-stderr triage-verify --case "$CASE0"
 	assert_jsonl "$output"
 	[ "$(jq .match <<<"$output")" = true ]
-	[ "$(jq .entries <<<"$output")" -eq 8 ]
+	[ "$(jq .entries <<<"$output")" -eq "$(wc -l < "$CASE0/custody.jsonl")" ]
 	[ "$(jq -r .head <<<"$output")" = "$(tail -n 1 "$CASE0/custody.jsonl" | tr -d '\n' | sha256sum | cut -d' ' -f1)" ]
 }
 
@@ -276,7 +298,7 @@ reaped() {
 	c=$(case_copy)
 	sed -i 's/EICAR_Test_File/EICAR_Renamed___/' "$c/hits.jsonl"
 	run -1 --separate-stderr triage-verify --case "$c"
-	[[ "$stderr" == *"'hits.jsonl' (line 5, step scan): changed"* ]]
+	[[ "$stderr" == *"'hits.jsonl' (line $(step_line scan), step scan): changed"* ]]
 	[ "$(jq .match <<<"$output")" = false ]
 	c=$(case_copy)
 	rm "$c/artifacts/manifest.jsonl"
@@ -293,7 +315,7 @@ reaped() {
 	ln -s ../hits.jsonl "$c/hits.jsonl"
 	cmp "$c/hits.jsonl" "$CASE0/hits.jsonl"
 	run -1 --separate-stderr triage-verify --case "$c"
-	[[ "$stderr" == *"'hits.jsonl' (line 5, step scan): '$c/hits.jsonl' is a symbolic link, not a regular file"* ]]
+	[[ "$stderr" == *"'hits.jsonl' (line $(step_line scan), step scan): '$c/hits.jsonl' is a symbolic link, not a regular file"* ]]
 	[ "$(jq .match <<<"$output")" = false ]
 	# Nor is a symbolic link inside an output folder followed.
 	c=$(case_copy)
@@ -331,7 +353,7 @@ reaped() {
 	# Cut the seal and the report step, and delete the report: the chain
 	# itself is still valid.
 	c=$(case_copy)
-	head -n 6 "$CASE0/custody.jsonl" > "$c/custody.jsonl"
+	head -n "$(($(wc -l < "$CASE0/custody.jsonl") - 2))" "$CASE0/custody.jsonl" > "$c/custody.jsonl"
 	rm "$c/report.html"
 	run -1 --separate-stderr triage-verify --case "$c"
 	[[ "$stderr" == *"custody.jsonl: not sealed: its last entry is not a seal"* ]]
@@ -344,8 +366,10 @@ reaped() {
 	[[ "$stderr" == *"not sealed: the log is empty"* ]]
 	# Cut back to an earlier head: --head names how many entries follow it.
 	c=$(case_copy)
-	run -1 --separate-stderr triage-verify --head "$(sed -n 7p "$CASE0/custody.jsonl" | tr -d '\n' | sha256sum | cut -d' ' -f1)" --case "$c"
-	[[ "$stderr" == *"the head given is the SHA-256 of line 7: the log goes on for 1 more entry"* ]]
+	local r
+	r=$(step_line report)
+	run -1 --separate-stderr triage-verify --head "$(sed -n "${r}p" "$CASE0/custody.jsonl" | tr -d '\n' | sha256sum | cut -d' ' -f1)" --case "$c"
+	[[ "$stderr" == *"the head given is the SHA-256 of line $r: the log goes on for 1 more entry"* ]]
 	run -1 --separate-stderr triage-verify --head "$(printf '%064d' 0)" --case "$c"
 	[[ "$stderr" == *"no entry has the SHA-256 0000"* ]]
 	run -2 --separate-stderr triage-verify --head abc --case "$c"
@@ -374,7 +398,7 @@ reaped() {
 	run -0 --separate-stderr triage-collect -q -r -o "$c" "$DATA/sample.img"
 	[ "$(head -n 3 "$c/custody.jsonl")" = "$(head -n 3 "$CASE0/custody.jsonl")" ]
 	run -0 jq -r .step "$c/custody.jsonl"
-	[ "$output" = "$(printf 'hash\ninfo\nwalk\nextract\nscan\ntimeline\nreport\nseal')" ]
+	[ "$output" = "$(build_steps)" ]
 	# The examiner and case number came from the log.
 	[ "$(jq -r 'select(.seq == 7) | .examiner' "$c/custody.jsonl")" = 'Jane Doe' ]
 	jq_all 'select(.step == "extract") | .removed | index("artifacts/manifest.jsonl")' "$c/custody.jsonl"
@@ -425,7 +449,7 @@ reaped() {
 	[[ "$stderr" == *"1 step failed"* ]]
 	jq_all 'select(.step == "scan") | .status == "failed" and .exit == 2 and (.stderr_tail | contains("offset 42"))' "$d/c/custody.jsonl"
 	# The timeline still ran, on the files alone; the report shows the failure.
-	jq_all 'select(.step == "timeline") | .status == "ok" and (.argv | length == 3)' "$d/c/custody.jsonl"
+	jq_all 'select(.step == "timeline") | .status == "ok" and (.argv | length == 4) and (.argv | index("'"$d"'/c/hits.jsonl") | not)' "$d/c/custody.jsonl"
 	grep -q 'cannot read &lt;broken&gt; at offset 42' "$d/c/report.html"
 	grep -q '<b>1</b><span>failed steps</span>' "$d/c/report.html"
 	run -0 --separate-stderr triage-verify --case "$d/c"
@@ -433,8 +457,8 @@ reaped() {
 	fake_tools "$d/bin2" ""
 	run -0 --separate-stderr "$d/bin2/triage-collect" -r -o "$d/c" "$DATA/sample.img"
 	run -0 jq -r .step "$d/c/custody.jsonl"
-	[ "$output" = "$(printf 'hash\ninfo\nwalk\nextract\nscan\ntimeline\nreport\nseal\nscan\ntimeline\nreport\nseal')" ]
-	jq_all 'select(.seq == 9) | .status == "ok" and (.removed | index("hits.jsonl"))' "$d/c/custody.jsonl"
+	[ "$output" = "$(printf 'hash\ninfo\nwalk\nextract\nparse\nscan\ntimeline\nreport\nseal\nscan\ntimeline\nreport\nseal')" ]
+	jq_all 'select(.seq == 10) | .step == "scan" and .status == "ok" and (.removed | index("hits.jsonl"))' "$d/c/custody.jsonl"
 	run -0 --separate-stderr triage-verify --case "$d/c"
 }
 
@@ -474,7 +498,7 @@ exit 0'
 	[[ "$stderr" == *"[scan] failed: timed out after 5 s (--step-timeout): killed with SIGTERM"* ]]
 	[[ "$stderr" == *"1 step failed"* ]]
 	jq_all 'select(.step == "scan") | .status == "failed" and .signal == 15 and (has("exit") | not) and (.note | startswith("timed out after 5 s")) and (.stderr_tail | contains("triage-scan: stuck"))' "$d/c/custody.jsonl"
-	jq_all 'select(.step == "timeline") | .status == "ok" and (.argv | length == 3)' "$d/c/custody.jsonl"
+	jq_all 'select(.step == "timeline") | .status == "ok" and (.argv | length == 4)' "$d/c/custody.jsonl"
 	jq_all 'select(.step == "report") | .status == "ok"' "$d/c/custody.jsonl"
 	jq_all 'select(.step == "seal") | .failed_steps == 1' "$d/c/custody.jsonl"
 	run -0 --separate-stderr triage-verify --case "$d/c"
@@ -526,7 +550,7 @@ exit 0'
 		# The interrupted step has no entry and there is no seal: --resume
 		# runs it again and replaces what it left.
 		run -0 jq -r .step "$d/c/custody.jsonl"
-		[ "$output" = "$(printf 'hash\ninfo\nwalk\nextract')" ]
+		[ "$output" = "$(printf 'hash\ninfo\nwalk\nextract\nparse')" ]
 		[ -e "$d/c/hits.jsonl" ]
 		stub_tools "$d/bin"
 		run -0 --separate-stderr "$d/bin/triage-collect" -q -r -o "$d/c" "$d/live"
@@ -644,4 +668,27 @@ exit 0'
 	jq_all 'select(.step == "walk") | .argv[-1] | endswith("/image.E01")' "$d/c/custody.jsonl"
 	jq_all 'select(.rule == "EICAR_Test_File")' "$d/c/hits.jsonl"
 	run -0 --separate-stderr triage-verify --case "$d/c"
+}
+
+@test "--known and detect: run only when triage-known / triage-detect are installed" {
+	local d
+	d=$(scratch)
+	stub_tools "$d/bin"
+	mkdir "$d/live"
+	# Neither installed: no entry for either, no message.
+	run -0 --separate-stderr "$d/bin/triage-collect" --known "$d/k.db" -o "$d/c1" "$d/live"
+	[[ "$stderr" != *known* ]]
+	! jq -r .step "$d/c1/custody.jsonl" | grep -qx known
+	! jq -r .step "$d/c1/custody.jsonl" | grep -qx detect
+	# triage-known installed: it reads files.jsonl, the timeline reads its output.
+	printf '#!/bin/sh\n[ "$1" = --version ] && echo "triage-known (triage) 0.0.0" && exit 0\ncat "$4"\n' >"$d/bin/triage-known"
+	chmod +x "$d/bin/triage-known"
+	run -0 --separate-stderr "$d/bin/triage-collect" --known "$d/k.db" -o "$d/c2" "$d/live"
+	jq_all 'select(.step == "known") | .status == "ok" and .argv == ["triage-known", "--db", "'"$d"'/k.db", "--", "'"$d"'/c2/files.jsonl"] and .stdout == "known.jsonl"' "$d/c2/custody.jsonl"
+	jq_all 'select(.step == "timeline") | .argv | index("'"$d"'/c2/known.jsonl")' "$d/c2/custody.jsonl"
+	[ "$(jq -r .step "$d/c2/custody.jsonl" | grep -n known | cut -d: -f1)" -lt "$(jq -r .step "$d/c2/custody.jsonl" | grep -n extract | cut -d: -f1)" ]
+	# Without --known, no known step.
+	run -0 --separate-stderr "$d/bin/triage-collect" -o "$d/c3" "$d/live"
+	! jq -r .step "$d/c3/custody.jsonl" | grep -qx known
+	run -0 --separate-stderr triage-verify --case "$d/c2"
 }

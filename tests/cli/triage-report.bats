@@ -160,3 +160,52 @@ chromium_dom() {
 	[ -s "$shot" ]
 	[ "$(head -c 8 "$shot" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
 }
+
+@test "Notable events: logons by type and source address, services, processes, cleared logs, execution, downloads; each with its time and artifact" {
+	local d
+	d=$(scratch)
+	ev() {	# datetime data_type path extra-json
+		jq -nc --arg t "$1" --arg dt "$2" --arg p "$3" --argjson x "$4" \
+			'{record:"event", datetime:"\($t)+00:00", timestamp_desc:"Creation Time",
+			message:"m", data_type:$dt, parser:"x", source:"disk.E01", volume:2,
+			inode:"5", path:$p} + $x'
+	}
+	{
+		for i in 0 1 2; do
+			ev "2023-04-05T06:0$i:00.000000" windows:evtx:record /Security.evtx \
+				'{"event_identifier":4625,"event_data":{"TargetUserName":"admin","TargetDomainName":"CORP","LogonType":"3","IpAddress":"203.0.113.7"}}'
+		done
+		ev 2023-04-05T06:10:00.000000 windows:evtx:record /Security.evtx \
+			'{"event_identifier":4624,"event_data":{"TargetUserName":"admin","LogonType":"10","IpAddress":"203.0.113.7"}}'
+		ev 2023-04-05T06:11:00.000000 windows:evtx:record /System.evtx \
+			'{"event_identifier":"7045","event_data":{"ServiceName":"PSEXESVC","ImagePath":"C:\\PSEXESVC.exe"}}'
+		ev 2023-04-05T06:12:00.000000 windows:evtx:record /Sysmon.evtx \
+			'{"event_identifier":1,"source_name":"Microsoft-Windows-Sysmon","event_data":{"Image":"C:\\x.exe","CommandLine":"x -y"}}'
+		ev 2023-04-05T06:13:00.000000 windows:evtx:record /Security.evtx '{"event_identifier":1102}'
+		ev 2023-04-05T06:14:00.000000 windows:evtx:record /Security.evtx '{"event_identifier":4634}'
+		ev 2023-04-05T06:15:00.000000 windows:prefetch:execution /CMD.EXE-087B4001.pf '{"executable":"CMD.EXE","run_count":3}'
+		ev 2023-04-05T06:16:00.000000 syslog:ssh:failed_connection /var/log/auth.log '{"username":"root","address":"198.51.100.9"}'
+		ev 2023-04-05T06:17:00.000000 chrome:history:file_downloaded /History '{"full_path":"C:\\d\\a.pdf.exe","url":"http://x/a.pdf.exe"}'
+		ev 2023-04-05T06:18:00.000000 chrome:history:file_downloaded /History '{"full_path":"C:\\d\\a.pdf","url":"http://x/a.pdf"}'
+	} >"$d/events.jsonl"
+	run -0 --separate-stderr triage-report -f md "$d/events.jsonl"
+	[[ "$output" == *"## Notable events"* ]]
+	[[ "$output" == *"| Failed logon (4625) | 3 |"* ]]
+	[[ "$output" == *"| 203.0.113.7 | 3 | admin | 2023-04-05T06:00:00.000000+00:00 | 2023-04-05T06:02:00.000000+00:00 |"* ]]
+	[[ "$output" == *"| 198.51.100.9 | 1 | root |"* ]]
+	[[ "$output" == *"**RDP logon (4624 type 10)** | type 10; account admin; from 203.0.113.7 | disk.E01:vol 2:/Security.evtx (windows:evtx:record) |"* ]]
+	[[ "$output" == *"**Service installed (7045)** | PSEXESVC; image C:\\\\PSEXESVC.exe |"* ]]
+	[[ "$output" == *"**Process created (Sysmon 1)** | C:\\\\x.exe; command line x -y |"* ]]
+	[[ "$output" == *"**Security log cleared (1102)**"* ]]
+	[[ "$output" == *"**Program execution (Prefetch)** | CMD.EXE; run 3 times |"* ]]
+	[[ "$output" == *"**Download of an executable** | C:\\\\d\\\\a.pdf.exe; from http://x/a.pdf.exe |"* ]]
+	# A logoff and the download of a document are not notable.
+	[[ "$output" != *"4634"* ]]
+	[[ "$output" != *"a.pdf;"* ]]
+	run -0 --separate-stderr triage-report "$d/events.jsonl"
+	[[ "$output" == *'<section id="notable"><h2>Notable events</h2>'* ]]
+	# Without parsed events the section says so.
+	printf '{"record":"file","source":"x","path":"/a","type":"file"}\n' >"$d/f.jsonl"
+	run -0 --separate-stderr triage-report -f md "$d/f.jsonl"
+	[[ "$output" == *"No notable event among the parsed artifacts"* ]]
+}

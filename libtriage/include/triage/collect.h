@@ -56,6 +56,8 @@ typedef struct tr_collect_opts {
 					   10 s later */
 	tr_collect_msg_fn msg;		/* may be NULL */
 	void		*msg_arg;
+	const char	*known;		/* known-file index (triage-known
+					   --db) for a known step, or NULL */
 } tr_collect_opts;
 
 /* How a collection went; filled in by tr_collect_run(). */
@@ -71,8 +73,13 @@ typedef struct tr_collect_result {
 /*
  * Collect opts->source into opts->case_dir: hash (SHA-256 and MD5 of the
  * media, by running "triage-collect --hash-only") -> info -> acquire (with
- * opts->acquire) -> walk with SHA-256 -> extract of the artifacts of the
- * systems found -> scan -> timeline -> report, then a seal entry.  The
+ * opts->acquire) -> walk with SHA-256 -> known (with opts->known, when
+ * triage-known is installed: known.jsonl, the walk's records flagged) ->
+ * extract of the artifacts of the systems found -> parse (the artifacts
+ * read in place: parsed.jsonl) -> detect (when triage-detect and the
+ * shipped Sigma rules are installed: detections.jsonl) -> scan ->
+ * timeline (of the walk's or known's records, the hits and the parsed
+ * events) -> report, then a seal entry.  The
  * tools are looked for beside the running program, else on PATH; each
  * step's stdout goes to its file in CASE, and its entry in
  * CASE/custody.jsonl records command, versions, examiner, host, UTC times,
