@@ -780,8 +780,19 @@ load_fcond(struct loader *L, struct rule *r, const char *key,
 			    field_index(r, yscalar(vn)) < 0)
 				goto out;
 		}
-	if (*k == '\0')
+	if (*k == '\0') {
+		/* Keywords are searched for anywhere in the event's text. */
+		for (i = 0; i < nm; i++)
+			if (strcmp(cmods[i], "startswith") == 0 ||
+			    strcmp(cmods[i], "endswith") == 0 ||
+			    strcmp(cmods[i], "contains") == 0 ||
+			    strcmp(cmods[i], "re") == 0 ||
+			    strcmp(cmods[i], "cidr") == 0)
+				break;
+		if (i == nm && nm < 16)
+			cmods[nm++] = "contains";
 		fc->field = -1;
+	}
 	else if ((fc->field = field_index(r, k)) < 0)
 		goto out;
 	if (vn != NULL && vn->type == YAML_MAPPING_NODE) {

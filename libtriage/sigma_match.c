@@ -474,7 +474,7 @@ tri_sigma_rule_match(const struct rule *r, size_t b, json_t *ev,
 	if (!rule_eval(r, &r->bind[b], ev, ms))
 		return 0;
 	for (i = 0; i < r->nfilters; i++)
-		if (rule_eval(r->filters[i], &r->fbind[i][b], ev, ms))
+		if (!rule_eval(r->filters[i], &r->fbind[i][b], ev, ms))
 			return 0;
 	return 1;
 }
