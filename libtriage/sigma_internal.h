@@ -144,6 +144,7 @@ struct rule {
 	size_t		nfilters;
 	struct corr	*corr;		/* RK_CORRELATION */
 	int		corr_only;	/* generate: false, used by a correlation */
+	int		deselected;	/* left out by --level/--status/--tags */
 	struct rule	**parents;	/* correlations using this rule */
 	size_t		nparents;
 };

@@ -1201,7 +1201,7 @@ selected(struct loader *L, const struct rule *r)
 	const tr_sigma_opts *o = L->o;
 	size_t i, k;
 
-	if (r->kind != RK_DETECTION)
+	if (r->kind == RK_FILTER)
 		return 1;
 	if (o->min_level != NULL && level_rank(r->level) <
 	    level_rank(o->min_level))
@@ -1311,9 +1311,13 @@ load_rule_doc(struct loader *L, ydoc *y, const char *path)
 	if (rc != 0)
 		goto refused;
 	if (!selected(L, r)) {
-		L->skipped++;
-		rule_free(r);
-		return 0;
+		/* A deselected base rule may still feed a correlation. */
+		if (r->kind != RK_DETECTION) {
+			L->skipped++;
+			rule_free(r);
+			return 0;
+		}
+		r->deselected = 1;
 	}
 	if (add_rule(L, r) != 0) {
 		rule_free(r);
@@ -1866,6 +1870,17 @@ tr_sigma_load(tr_sigma **out, const char *const *paths, size_t npaths,
 	rc = tri_error_set(err, TR_ENOMEM, "out of memory");
 	if (link_rules(&L) != 0)
 		goto fail;
+	for (i = 0; i < s->nrules;) {
+		if (s->rules[i]->deselected && s->rules[i]->nparents == 0) {
+			drop_rule(&L, i);
+			L.skipped++;
+			continue;
+		}
+		if (s->rules[i]->deselected)
+			s->rules[i]->corr_only = 1;
+		s->rules[i]->index = (int)i;
+		i++;
+	}
 	for (i = 0; i < s->nrules; i++)
 		if (bind_rule(s, s->rules[i]) != 0 ||
 		    bind_filters(s->rules[i]) != 0)
@@ -1927,7 +1942,7 @@ tr_sigma_refused(const tr_sigma *s)
 const char *
 tr_sigma_default_logsources(void)
 {
-	static const char rel[] = "/rules/sigma/logsources.yml";
+	static const char rel[] = "/rules/sigma-logsources.yml";
 	static char buf[PATH_MAX];
 	const char *env = getenv("TRIAGE_SIGMA_LOGSOURCES");
 	char self[PATH_MAX], build[PATH_MAX];
@@ -1942,10 +1957,10 @@ tr_sigma_default_logsources(void)
 		/* The build tree's programs, and its unit tests. */
 		if (realpath(TR_ABS_BUILDDIR "/cmd", build) != NULL &&
 		    strcmp(self, build) == 0)
-			return TR_ABS_SRCDIR "/rules/sigma/logsources.yml";
+			return TR_ABS_SRCDIR "/rules/sigma-logsources.yml";
 		if (realpath(TR_ABS_BUILDDIR "/tests/unit", build) != NULL &&
 		    strcmp(self, build) == 0)
-			return TR_ABS_SRCDIR "/rules/sigma/logsources.yml";
+			return TR_ABS_SRCDIR "/rules/sigma-logsources.yml";
 	}
 	snprintf(buf, sizeof(buf), "%s%s", TR_PKGDATADIR, rel);
 	return buf;

@@ -23,4 +23,18 @@ if HAVE_BATS
 TESTS += tests/cli/triage-detect.bats
 endif
 EXTRA_DIST += tests/cli/triage-detect.bats tests/cli/sigma-evtx-json.jq
-nobase_dist_pkgdata_DATA += rules/sigma/logsources.yml
+nobase_dist_pkgdata_DATA += rules/sigma-logsources.yml \
+	$(SIGMA_RULES)
+SIGMA_RULES = rules/sigma/triage_lnx_cron_systemd_persistence.yml \
+	rules/sigma/triage_lnx_ssh_brute_force.yml \
+	rules/sigma/triage_lnx_sudo_root_shell.yml \
+	rules/sigma/triage_win_account_created.yml \
+	rules/sigma/triage_win_admin_group_add.yml \
+	rules/sigma/triage_win_brute_force.yml \
+	rules/sigma/triage_win_log_cleared.yml \
+	rules/sigma/triage_win_office_susp_child.yml \
+	rules/sigma/triage_win_powershell_download_cradle.yml \
+	rules/sigma/triage_win_powershell_encoded_command.yml \
+	rules/sigma/triage_win_rdp_logon_external.yml \
+	rules/sigma/triage_win_scheduled_task_created.yml \
+	rules/sigma/triage_win_service_installed.yml

@@ -27,7 +27,7 @@ typedef struct tr_sigma tr_sigma;
 
 typedef struct tr_sigma_opts {
 	/*
-	 * Logsource mapping file (YAML, see rules/sigma/logsources.yml);
+	 * Logsource mapping file (YAML, see rules/sigma-logsources.yml);
 	 * NULL: tr_sigma_default_logsources().
 	 */
 	const char	*logsources;
