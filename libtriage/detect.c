@@ -655,6 +655,8 @@ tr_detect_event(tr_detect *d, const tr_rec *event, tr_detect_out_fn out,
 		return TR_OK;
 	d->events++;
 	d->serial++;
+	d->ms.serial = d->serial;
+	d->ms.alen = 0;
 	dt = json_string_value(json_object_get(ev, "data_type"));
 	chraw = json_string_value(json_object_get(ev, "channel"));
 	je = json_object_get(ev, "event_identifier");

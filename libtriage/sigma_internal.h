@@ -200,12 +200,31 @@ struct tr_sigma {
 	size_t		ncorrs;
 	size_t		nunmapped;
 	char		*lspath;
+	char		**intern;	/* one copy of each field path name */
+	size_t		nintern, icap;
 };
 
 /* sigma_match.c */
+#define LCACHE_SLOTS	256
+
 struct mscratch {
 	unsigned char	*buf;
 	size_t		cap;
+	/* Lower-cased field values of the current event, by json_t. */
+	struct {
+		const json_t	*key;
+		uint64_t	serial;
+		size_t		off, len;
+	}		lc[LCACHE_SLOTS];
+	unsigned char	*arena;
+	size_t		alen, acap;
+	uint64_t	serial;
+	/* Field lookups of the current event, by interned path. */
+	struct {
+		const char	*k1, *k2;
+		uint64_t	serial;
+		json_t		*v;
+	}		fc[LCACHE_SLOTS];
 	pcre2_match_data *md;
 	int8_t		*memo;
 	size_t		memocap;
@@ -213,6 +232,8 @@ struct mscratch {
 int	tri_sigma_rule_match(const struct rule *r, size_t b, json_t *ev,
 	    struct mscratch *ms);
 json_t *tri_sigma_field(const struct rbind *bd, json_t *ev, int field);
+json_t *tri_sigma_field_cached(const struct rbind *bd, json_t *ev, int field,
+	    struct mscratch *ms);
 int	tri_sigma_value_str(json_t *v, char *tmp, size_t tlen,
 	    const char **p, size_t *len);
 void	tri_sigma_scratch_free(struct mscratch *ms);

@@ -1555,21 +1555,49 @@ resolve(const struct lsalt *a, const char *field, struct fpath *fp)
 	}
 }
 
+/* One shared copy of each name, so that lookups compare pointers. */
+static const char *
+intern(tr_sigma *s, const char *name)
+{
+	char **ni;
+	size_t i;
+
+	if (name == NULL)
+		return NULL;
+	for (i = 0; i < s->nintern; i++)
+		if (strcmp(s->intern[i], name) == 0)
+			return s->intern[i];
+	if (s->nintern == s->icap) {
+		s->icap = s->icap ? s->icap * 2 : 256;
+		if ((ni = realloc(s->intern, s->icap * sizeof(*ni))) == NULL)
+			return NULL;
+		s->intern = ni;
+	}
+	if ((s->intern[s->nintern] = strdup(name)) == NULL)
+		return NULL;
+	return s->intern[s->nintern++];
+}
+
 static int
-bind_one(struct rule *r, const struct lsalt *a, struct rbind *bd)
+bind_one(tr_sigma *s, struct rule *r, const struct lsalt *a, struct rbind *bd)
 {
 	size_t i;
 
 	bd->alt = a;
 	if ((bd->path = calloc(r->nfields + 1, sizeof(*bd->path))) == NULL)
 		return -1;
-	for (i = 0; i < r->nfields; i++)
+	for (i = 0; i < r->nfields; i++) {
 		resolve(a, r->fields[i], &bd->path[i]);
+		if ((bd->path[i].k1 = intern(s, bd->path[i].k1)) ==
+		    NULL || (bd->path[i].k2 != NULL && (bd->path[i].k2 =
+		    intern(s, bd->path[i].k2)) == NULL))
+			return -1;
+	}
 	return 0;
 }
 
 static int
-add_bind(struct rule *r, const struct lsalt *a, size_t *cap)
+add_bind(tr_sigma *s, struct rule *r, const struct lsalt *a, size_t *cap)
 {
 	struct rbind *nb;
 	size_t i;
@@ -1583,7 +1611,7 @@ add_bind(struct rule *r, const struct lsalt *a, size_t *cap)
 			return -1;
 		r->bind = nb;
 	}
-	if (bind_one(r, a, &r->bind[r->nbind]) != 0)
+	if (bind_one(s, r, a, &r->bind[r->nbind]) != 0)
 		return -1;
 	r->nbind++;
 	return 0;
@@ -1651,20 +1679,20 @@ bind_rule(tr_sigma *s, struct rule *r)
 						    &se->alt[a2]))
 							ok = 1;
 				}
-				if (ok && add_bind(r, &e->alt[k], &cap) != 0)
+				if (ok && add_bind(s, r, &e->alt[k], &cap) != 0)
 					return -2;
 				found |= ok;
 			}
 		} else if (C == NULL && S != NULL && e->service != NULL &&
 		    e->category == NULL && strcmp(e->service, S) == 0) {
 			for (k = 0; k < e->nalt; k++)
-				if (add_bind(r, &e->alt[k], &cap) != 0)
+				if (add_bind(s, r, &e->alt[k], &cap) != 0)
 					return -2;
 			found = 1;
 		}
 	}
 	if (!found && C == NULL && S == NULL && pr != NULL) {
-		if (add_bind(r, &pr->any, &cap) != 0)
+		if (add_bind(s, r, &pr->any, &cap) != 0)
 			return -2;
 		found = 1;
 	}
@@ -1685,7 +1713,7 @@ bind_rule(tr_sigma *s, struct rule *r)
 }
 
 static int
-bind_filters(struct rule *r)
+bind_filters(tr_sigma *s, struct rule *r)
 {
 	struct rule *f;
 	size_t i, b;
@@ -1700,7 +1728,8 @@ bind_filters(struct rule *r)
 		    sizeof(**r->fbind))) == NULL)
 			return -2;
 		for (b = 0; b < r->nbind; b++)
-			if (bind_one(f, r->bind[b].alt, &r->fbind[i][b]) != 0)
+			if (bind_one(s, f, r->bind[b].alt, &r->fbind[i][b]) !=
+			    0)
 				return -2;
 	}
 	return 0;
@@ -1883,7 +1912,7 @@ tr_sigma_load(tr_sigma **out, const char *const *paths, size_t npaths,
 	}
 	for (i = 0; i < s->nrules; i++)
 		if (bind_rule(s, s->rules[i]) != 0 ||
-		    bind_filters(s->rules[i]) != 0)
+		    bind_filters(s, s->rules[i]) != 0)
 			goto fail;
 	if (build_index(s) != 0)
 		goto fail;
@@ -1922,6 +1951,9 @@ tr_sigma_free(tr_sigma *s)
 			free(ib);
 		}
 	lsmap_release(&s->ls);
+	for (i = 0; i < s->nintern; i++)
+		free(s->intern[i]);
+	free(s->intern);
 	free(s->corrs);
 	free(s->lspath);
 	free(s);

@@ -16,6 +16,7 @@
 void
 tri_sigma_scratch_free(struct mscratch *ms)
 {
+	free(ms->arena);
 	free(ms->buf);
 	free(ms->memo);
 	if (ms->md != NULL)
@@ -35,6 +36,33 @@ tri_sigma_field(const struct rbind *bd, json_t *ev, int field)
 	if (fp->k2 != NULL)
 		o = json_is_object(o) ? json_object_get(o, fp->k2) : NULL;
 	return o;
+}
+
+/* Same, remembered for the event (paths are interned: compare pointers). */
+json_t *
+tri_sigma_field_cached(const struct rbind *bd, json_t *ev, int field,
+    struct mscratch *ms)
+{
+	const struct fpath *fp = &bd->path[field];
+	size_t h = (((uintptr_t)fp->k1 >> 3) ^ ((uintptr_t)fp->k2 >> 3) * 31) %
+	    LCACHE_SLOTS, i, k;
+	json_t *v;
+
+	for (k = 0; k < 4; k++) {
+		i = (h + k) % LCACHE_SLOTS;
+		if (ms->fc[i].serial != ms->serial)
+			break;
+		if (ms->fc[i].k1 == fp->k1 && ms->fc[i].k2 == fp->k2)
+			return ms->fc[i].v;
+	}
+	v = tri_sigma_field(bd, ev, field);
+	if (k < 4) {
+		ms->fc[i].k1 = fp->k1;
+		ms->fc[i].k2 = fp->k2;
+		ms->fc[i].serial = ms->serial;
+		ms->fc[i].v = v;
+	}
+	return v;
 }
 
 /* A scalar as text: strings as they are, numbers and booleans printed. */
@@ -86,6 +114,45 @@ lower(struct mscratch *ms, const char *p, size_t n)
 	return ms->buf;
 }
 
+/*
+ * The lower-case form of string x, computed once per event (a rule set
+ * tests CommandLine against hundreds of values).  NULL on no memory.
+ */
+static const unsigned char *
+lower_cached(struct mscratch *ms, const json_t *x, const char *p, size_t n)
+{
+	size_t h = ((uintptr_t)x >> 4) % LCACHE_SLOTS, i, k;
+	unsigned char *na;
+
+	for (k = 0; k < 8; k++) {
+		i = (h + k) % LCACHE_SLOTS;
+		if (ms->lc[i].serial == ms->serial && ms->lc[i].key == x)
+			return ms->arena + ms->lc[i].off;
+		if (ms->lc[i].serial != ms->serial)
+			break;
+	}
+	if (k == 8)
+		return lower(ms, p, n);
+	if (ms->alen + n + 1 > ms->acap) {
+		size_t nc = (ms->alen + n + 1) * 2;
+
+		if ((na = realloc(ms->arena, nc)) == NULL)
+			return NULL;
+		ms->arena = na;
+		ms->acap = nc;
+	}
+	for (k = 0; k < n; k++)
+		ms->arena[ms->alen + k] =
+		    (unsigned char)tolower((unsigned char)p[k]);
+	ms->arena[ms->alen + n] = '\0';
+	ms->lc[i].key = x;
+	ms->lc[i].serial = ms->serial;
+	ms->lc[i].off = ms->alen;
+	ms->lc[i].len = n;
+	ms->alen += n + 1;
+	return ms->arena + ms->lc[i].off;
+}
+
 /* Iterative wildcard match with backtracking to the last '*'. */
 static int
 glob(const unsigned char *p, const unsigned char *w, size_t pn,
@@ -112,6 +179,23 @@ glob(const unsigned char *p, const unsigned char *w, size_t pn,
 	return pi == pn;
 }
 
+/* Short needles in short texts: memchr on the first byte beats memmem. */
+static int
+find(const unsigned char *s, size_t n, const unsigned char *lit, size_t ln)
+{
+	const unsigned char *p = s, *end;
+
+	if (ln > n)
+		return 0;
+	end = s + (n - ln) + 1;
+	while (p < end && (p = memchr(p, lit[0], (size_t)(end - p))) != NULL) {
+		if (memcmp(p + 1, lit + 1, ln - 1) == 0)
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 static int
 match_text(const struct sval *v, enum sv_kind kind, const unsigned char *s,
     size_t n, const unsigned char *lit, size_t ln)
@@ -124,7 +208,7 @@ match_text(const struct sval *v, enum sv_kind kind, const unsigned char *s,
 	case SV_SUFFIX:
 		return n >= ln && memcmp(s + n - ln, lit, ln) == 0;
 	case SV_CONTAINS:
-		return ln == 0 || memmem(s, n, lit, ln) != NULL;
+		return ln == 0 || find(s, n, lit, ln);
 	case SV_ANY:
 		return 1;
 	case SV_GLOB:
@@ -230,6 +314,7 @@ sval_scalar(const struct sval *v, json_t *x, const struct rbind *bd,
 {
 	char tmp[64], rtmp[64];
 	const char *p, *rp;
+	const unsigned char *a;
 	size_t n, rn;
 	double d;
 	int r;
@@ -258,7 +343,6 @@ sval_scalar(const struct sval *v, json_t *x, const struct rbind *bd,
 		return cidr_match(v, p, n);
 	case SV_FIELDREF: {
 		json_t *y = tri_sigma_field(bd, ev, v->ref);
-		const unsigned char *a;
 		unsigned char *bcopy;
 
 		if (y == NULL || json_is_null(y) ||
@@ -281,8 +365,9 @@ sval_scalar(const struct sval *v, json_t *x, const struct rbind *bd,
 		if (v->cased || v->kind == SV_ANY)
 			return match_text(v, v->kind, (const unsigned char *)p,
 			    n, v->s, v->len);
-		return match_text(v, v->kind, lower(ms, p, n), n, v->s,
-		    v->len);
+		a = json_is_string(x) ? lower_cached(ms, x, p, n) :
+		    lower(ms, p, n);
+		return a != NULL && match_text(v, v->kind, a, n, v->s, v->len);
 	}
 }
 
@@ -366,8 +451,8 @@ static int
 fcond_match(const struct fcond *fc, const struct rbind *bd, json_t *ev,
     struct mscratch *ms)
 {
-	json_t *x = fc->field >= 0 ? tri_sigma_field(bd, ev, fc->field) :
-	    NULL;
+	json_t *x = fc->field >= 0 ? tri_sigma_field_cached(bd, ev,
+	    fc->field, ms) : NULL;
 	size_t i;
 	int r;
 
