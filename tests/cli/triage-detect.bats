@@ -265,3 +265,18 @@ regression_events() {
 	[ "$total" -gt 0 ]
 	[ "$fail" = 0 ]
 }
+
+@test "--pass | triage-timeline tags exactly the matched events sigma:TITLE" {
+	need_sigma
+	[ -d "$SIGMA/regression_data" ] || skip "no regression_data"
+	d=$(scratch)
+	for dir in "$SIGMA"/regression_data/rules/windows/file/file_event/*/; do
+		regression_events "$dir"
+	done > "$d/ev"
+	triage-detect -q -n -p -r "$SIGMA/rules/windows/file/file_event" "$d/ev" > "$d/out" || true
+	jq -r 'select(.record == "detection") | "\(.record_number) sigma:\(.rule_title)"' "$d/out" | sort > "$d/want"
+	[ -s "$d/want" ]
+	triage-timeline -f jsonl "$d/out" |
+	    jq -r 'select(.tag) | .record_number as $n | .tag[] | "\($n) \(.)"' | sort > "$d/got"
+	diff "$d/want" "$d/got"
+}
