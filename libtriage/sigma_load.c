@@ -214,6 +214,7 @@ lsmap_release(struct lsmap *m)
 		strv_free(p->fmap_k2, p->nfmap);
 		free(p->prefix);
 		strv_free(p->kw, p->nkw);
+		lsalt_release(&p->any);
 	}
 	free(m->prod);
 	for (i = 0; i < m->nent; i++) {
