@@ -37,10 +37,11 @@ cli_init(const char *progname)
 static void
 vmsg(const char *fmt, va_list ap)
 {
-	char buf[2048];
+	char buf[2048], safe[4 * sizeof(buf)];
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	fprintf(stderr, "%s: %s\n", cli_progname, buf);
+	fprintf(stderr, "%s: %s\n", cli_progname,
+	    tr_text_safe(buf, safe, sizeof(safe)));
 }
 
 void
@@ -271,4 +272,59 @@ cli_close_output(tr_jsonl *w, int status)
 		return CLI_EXIT_TROUBLE;
 	}
 	return status;
+}
+
+/* Optimal string alignment distance (Damerau: a swap of two neighbours is
+ * one edit), for "did you mean".  Words longer than 63 bytes: no match. */
+static int
+edit_distance(const char *a, const char *b)
+{
+	int d[64][64], i, j, la = (int)strlen(a), lb = (int)strlen(b), c;
+
+	if (la > 63 || lb > 63)
+		return 99;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			c = a[i - 1] != b[j - 1];
+			d[i][j] = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < d[i][j])
+				d[i][j] = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + c < d[i][j])
+				d[i][j] = d[i - 1][j - 1] + c;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < d[i][j])
+				d[i][j] = d[i - 2][j - 2] + 1;
+		}
+	return d[la][lb];
+}
+
+const char *
+cli_suggest(const char *word, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	int bd = 3, d;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		d = edit_distance(word, cands[i]);
+		/* One edit for short words, two from five letters on. */
+		if (d < bd && (d <= 1 || strlen(cands[i]) >= 5)) {
+			bd = d;
+			best = cands[i];
+		}
+	}
+	return best;
+}
+
+void
+cli_set_timezone(const char *usage, const char *zone)
+{
+	tr_error err;
+
+	if (tr_timezone_set(zone, &err) != TR_OK)
+		cli_usage_error(usage, "%s", err.msg);
 }

@@ -48,6 +48,16 @@ int	cli_parse_u64(const char *s, uint64_t *out);
 int	cli_parse_size(const char *s, uint64_t *out);
 int	cli_parse_int(const char *s, int min, int max, int *out);
 
+/*
+ * The candidate closest to word (at most one edit for short words, two
+ * for longer; a swap of neighbours is one), for "did you mean"; NULL when
+ * none is that close.
+ */
+const char *cli_suggest(const char *word, const char *const *cands, size_t n);
+
+/* -z/--timezone ZONE: FAT/exFAT local times in ZONE; exits 2 when unknown. */
+void	cli_set_timezone(const char *usage, const char *zone);
+
 /* Parse --volume N (a number from triage-info; -1 is invalid here). */
 int	cli_parse_volume(const char *s, int *out);
 

@@ -68,13 +68,16 @@ static const struct option longopts[] = {
 static void
 message(void *arg, tr_collect_level level, const char *msg)
 {
+	char safe[8192];
+
 	(void)arg;
 	if (level == TR_COLLECT_ERROR)
 		cli_error("%s", msg);
 	else if (level == TR_COLLECT_WARN)
 		cli_warn("%s", msg);
 	else if (!cli_quiet)
-		fprintf(stderr, "%s: %s\n", cli_progname, msg);
+		fprintf(stderr, "%s: %s\n", cli_progname,
+		    tr_text_safe(msg, safe, sizeof(safe)));
 }
 
 /* The hash step: one "hash" record of the media data on stdout. */

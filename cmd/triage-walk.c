@@ -11,7 +11,8 @@
 
 #define USAGE "usage: triage-walk [-adhquVx] [-b sector-size] " \
 	"[-f image-format] [-H algorithms] [-m max-depth] [-o format] " \
-	"[-p path-prefix] [-t types] [--volume n] source ..."
+	"[-p path-prefix] [-t types] [-z zone] [--label name] [--volume n] " \
+	"source ..."
 
 static const char help[] = USAGE "\n"
 "\n"
@@ -30,7 +31,10 @@ static const char help[] = USAGE "\n"
 "  -t, --type LIST          only these types: file,dir,link,fifo,chr,blk,\n"
 "                           sock,whiteout,virtual,virtual_dir,unknown\n"
 "      --volume N           only the filesystem of volume N (triage-info)\n"
+"      --label NAME         evidence label: \"evidence\" in every record\n"
 "  -x, --one-file-system    live folder: do not cross mount points\n"
+"  -z, --timezone ZONE      zone of FAT/exFAT local times (default UTC,\n"
+"                           never the TZ variable), e.g. Europe/Berlin\n"
 "  -q, --quiet              no warnings, no progress line\n"
 "  -u, --unbuffered         flush after every record\n"
 "  -h, --help               this help\n"
@@ -39,7 +43,7 @@ static const char help[] = USAGE "\n"
 "Exit status: 0 done, 2 misuse or any error (records written stay valid).\n"
 "Example: triage-walk -d disk.E01 | jq -r 'select(.type==\"file\") | .path'\n";
 
-enum { OPT_VOLUME = 256 };
+enum { OPT_VOLUME = 256, OPT_LABEL };
 
 static const struct option longopts[] = {
 	{ "allocated", no_argument, NULL, 'a' },
@@ -48,6 +52,7 @@ static const struct option longopts[] = {
 	{ "image-format", required_argument, NULL, 'f' },
 	{ "hash", required_argument, NULL, 'H' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "label", required_argument, NULL, OPT_LABEL },
 	{ "max-depth", required_argument, NULL, 'm' },
 	{ "format", required_argument, NULL, 'o' },
 	{ "path-prefix", required_argument, NULL, 'p' },
@@ -57,6 +62,7 @@ static const struct option longopts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ "volume", required_argument, NULL, OPT_VOLUME },
 	{ "one-file-system", no_argument, NULL, 'x' },
+	{ "timezone", required_argument, NULL, 'z' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -69,6 +75,7 @@ struct walk {
 	const char	*prefix;
 	size_t		prefix_len;
 	tr_hash		*hash;
+	const char	*label;		/* --label, or NULL */
 	tr_progress	*progress;	/* NULL unless stderr is a terminal */
 	char		*line;
 	size_t		line_cap;
@@ -274,6 +281,12 @@ walk_source(struct walk *w, const tr_walk_opts *opts, const char *path,
 		cli_error("%s", err.msg);
 		return -1;
 	}
+	if (tr_source_set_label(src, w->label) != TR_OK) {
+		tr_progress_clear(w->progress);
+		cli_error("out of memory");
+		tr_source_close(src);
+		return -1;
+	}
 	rc = tr_source_each_fs(src, volume, warn_cb, w,
 	    walk_one, &run, &failed, &err);
 	tr_progress_clear(w->progress);
@@ -307,7 +320,7 @@ main(int argc, char *argv[])
 	memset(&opts, 0, sizeof(opts));
 	opts.flags = TR_WALK_DEFAULT;
 	opts.max_depth = -1;
-	while ((ch = getopt_long(argc, argv, "ab:df:H:hm:o:p:qt:uVx",
+	while ((ch = getopt_long(argc, argv, "ab:df:H:hm:o:p:qt:uVxz:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
@@ -365,6 +378,12 @@ main(int argc, char *argv[])
 			cli_version();
 		case 'x':
 			opts.flags |= TR_WALK_ONE_FS;
+			break;
+		case 'z':
+			cli_set_timezone(USAGE, optarg);
+			break;
+		case OPT_LABEL:
+			w.label = optarg;
 			break;
 		case OPT_VOLUME:
 			if (cli_parse_volume(optarg, &volume) != 0)

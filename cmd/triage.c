@@ -21,6 +21,7 @@ static const struct {
 	{ "acquire", "image a device or file to E01 or raw, hashing" },
 	{ "verify", "recompute and compare image hashes" },
 	{ "scan", "YARA over files inside images and folders" },
+	{ "parse", "artifacts (event logs, registry, logs...) into events" },
 	{ "timeline", "sort times of records into a timeline" },
 	{ "extract", "copy files and artifact sets out, with a manifest" },
 	{ "report", "HTML or Markdown case report from records" },
@@ -32,8 +33,11 @@ help(FILE *fp)
 {
 	size_t i;
 
-	fprintf(fp, "%s\n\nForensic triage tools that speak JSON Lines.\n\n"
-	    "Verbs (each is also a program triage-VERB with a man page):\n",
+	fprintf(fp, "%s\n\n"
+	    "start here: triage collect -e NAME -c CASE -o DIR SOURCE\n\n"
+	    "Forensic triage tools that speak JSON Lines.\n\n"
+	    "Verbs (each is also a program triage-VERB with a man page;\n"
+	    "'triage help VERB' shows its help):\n",
 	    USAGE);
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		fprintf(fp, "  %-9s %s\n", verbs[i].verb, verbs[i].what);
@@ -59,7 +63,11 @@ main(int argc, char *argv[])
 	if (argc < 2)
 		cli_usage_error(USAGE, "no verb given");
 	verb = argv[1];
-	if (strcmp(verb, "-h") == 0 || strcmp(verb, "--help") == 0 ||
+	/* "triage help walk" is "triage-walk --help". */
+	if (strcmp(verb, "help") == 0 && argc == 3) {
+		verb = argv[1] = argv[2];
+		argv[2] = "--help";
+	} else if (strcmp(verb, "-h") == 0 || strcmp(verb, "--help") == 0 ||
 	    strcmp(verb, "help") == 0) {
 		help(stdout);
 		return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_TROUBLE;
@@ -69,8 +77,16 @@ main(int argc, char *argv[])
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(verb, verbs[i].verb) == 0)
 			break;
-	if (i == sizeof(verbs) / sizeof(verbs[0]))
+	if (i == sizeof(verbs) / sizeof(verbs[0])) {
+		const char *names[sizeof(verbs) / sizeof(verbs[0])], *near;
+
+		for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+			names[i] = verbs[i].verb;
+		if ((near = cli_suggest(verb, names, i)) != NULL)
+			cli_usage_error(USAGE, "unknown verb '%s'; did you mean "
+			    "'%s'?", verb, near);
 		cli_usage_error(USAGE, "unknown verb '%s'", verb);
+	}
 	snprintf(prog, sizeof(prog), "triage-%s", verb);
 	argv[1] = prog;
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {

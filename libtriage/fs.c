@@ -61,11 +61,16 @@ digits_of(TSK_FS_TYPE_ENUM t)
 	return 0;
 }
 
+/* libtsk's limit of folder depth in tsk_fs_dir_walk (MAX_DEPTH). */
+#define TSK_DEPTH_MAX	128
+
 /* Filesystems where TSK lists "." in every folder it could read. */
 static int
 dots_of(TSK_FS_TYPE_ENUM t)
 {
-	return TSK_FS_TYPE_ISEXT(t) || TSK_FS_TYPE_ISFAT(t) ||
+	/* exFAT folders list no "." (an empty one lists nothing at all). */
+	return TSK_FS_TYPE_ISEXT(t) ||
+	    (TSK_FS_TYPE_ISFAT(t) && t != TSK_FS_TYPE_EXFAT) ||
 	    TSK_FS_TYPE_ISNTFS(t) || TSK_FS_TYPE_ISHFS(t) ||
 	    TSK_FS_TYPE_ISISO9660(t) || t == TSK_FS_TYPE_APFS;
 }
@@ -151,6 +156,14 @@ int
 tr_fs_time_digits(const tr_fs *fs)
 {
 	return fs->digits;
+}
+
+/* FAT and exFAT keep local times: their records name the zone used. */
+static int
+local_times(const tr_fs *fs)
+{
+	return fs->fs != NULL && (TSK_FS_TYPE_ISFAT(fs->fs->ftype) ||
+	    fs->fs->ftype == TSK_FS_TYPE_EXFAT);
 }
 
 int
@@ -281,7 +294,12 @@ struct walk_ctx {
 	char		*pend;		/* its a_path for children, "a/b/" */
 	size_t		pend_len, pend_cap;
 	uint64_t	pend_inode;
+	int		pend_depth;
 	int		pend_set;
+	/* Inode of the allocated folder last seen at each depth: ancestors. */
+	uint64_t	*dstack;
+	size_t		dstack_cap;
+	uint64_t	start_inode;
 	int		root_dot;	/* the start folder listed "." */
 };
 
@@ -471,6 +489,20 @@ emit(struct walk_ctx *c, TSK_FS_FILE *f, const char *a_path, size_t alen,
  * must be followed at once by its own entries; when it is not, it was
  * unreadable (or a loop TSK refused to enter): warn with inode and path.
  */
+/* Is the pending folder one of its own ancestors (a folder loop)? */
+static int
+pend_loops(const struct walk_ctx *c)
+{
+	int k;
+
+	if (c->pend_inode == c->start_inode)
+		return 1;
+	for (k = 0; k < c->pend_depth && (size_t)k < c->dstack_cap; k++)
+		if (c->dstack[k] == c->pend_inode)
+			return 1;
+	return 0;
+}
+
 static void
 check_pending(struct walk_ctx *c, const char *a_path, size_t alen)
 {
@@ -479,6 +511,25 @@ check_pending(struct walk_ctx *c, const char *a_path, size_t alen)
 	c->pend_set = 0;
 	if (alen == c->pend_len && memcmp(a_path, c->pend, alen) == 0)
 		return;
+	if (pend_loops(c)) {
+		walk_warn(c, "folder loop: folder inode %" PRIu64 " ('%s%s%.*s') "
+		    "in '%s' at offset %" PRIu64 " is one of its own parent "
+		    "folders; not entered again",
+		    c->pend_inode, c->start, c->pend_len ? "/" : "",
+		    c->pend_len > 0 ? (int)c->pend_len - 1 : 0, c->pend,
+		    tr_source_path(c->fs->src), c->fs->info.offset);
+		return;
+	}
+	if (c->pend_depth + 1 >= TSK_DEPTH_MAX) {
+		walk_warn(c, "folder inode %" PRIu64 " ('%s%s%.*s') in '%s' "
+		    "at offset %" PRIu64 ": deeper than The Sleuth Kit's "
+		    "limit of %d folders; not entered",
+		    c->pend_inode, c->start, c->pend_len ? "/" : "",
+		    c->pend_len > 0 ? (int)c->pend_len - 1 : 0, c->pend,
+		    tr_source_path(c->fs->src), c->fs->info.offset,
+		    TSK_DEPTH_MAX);
+		return;
+	}
 	walk_warn(c, "cannot read folder inode %" PRIu64 " ('%s%s%.*s') in "
 	    "'%s' at offset %" PRIu64 ": no entries, not even '.'",
 	    c->pend_inode, c->start, c->pend_len ? "/" : "",
@@ -547,8 +598,7 @@ set_skip(struct walk_ctx *c, const char *a_path, size_t alen,
 	return 0;
 }
 
-/* TSK's MAX_DEPTH and DIR_STRSZ (tsk/fs/fs_dir.c) */
-#define TSK_DEPTH_MAX	128
+/* TSK's DIR_STRSZ (tsk/fs/fs_dir.c) */
 #define TSK_PATH_MAX	4096
 
 /*
@@ -607,9 +657,22 @@ dir_cb(TSK_FS_FILE *f, const char *a_path, void *arg)
 	if (c->dots && f->meta != NULL &&
 	    f->meta->type == TSK_FS_META_TYPE_DIR &&
 	    !(f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) &&
-	    (f->meta->flags & TSK_FS_META_FLAG_ALLOC))
+	    (f->meta->flags & TSK_FS_META_FLAG_ALLOC)) {
 		set_pending(c, a_path, alen, f->name->name,
 		    f->name->meta_addr);
+		c->pend_depth = depth;
+		if ((size_t)depth >= c->dstack_cap) {
+			size_t cap = (size_t)depth * 2 + 16;
+			uint64_t *ns = realloc(c->dstack, cap * sizeof(*ns));
+
+			if (ns != NULL) {
+				c->dstack = ns;
+				c->dstack_cap = cap;
+			}
+		}
+		if ((size_t)depth < c->dstack_cap)
+			c->dstack[depth] = f->name->meta_addr;
+	}
 	if (c->opts != NULL && c->opts->max_depth >= 0 &&
 	    depth > c->opts->max_depth)
 		goto out;
@@ -847,6 +910,7 @@ tr_fs_walk(tr_fs *fs, const tr_walk_opts *opts, tr_walk_fn fn, void *arg,
 	c.ntfs = TSK_FS_TYPE_ISNTFS(fs->fs->ftype) != 0;
 	c.fat = TSK_FS_TYPE_ISFAT(fs->fs->ftype) != 0;
 	c.dots = dots_of(fs->fs->ftype);
+	c.start_inode = start;
 	rv = 0;
 	if (c.nanc > 0 && (c.flags & TR_WALK_START_SELF))
 		emit_self(&c);
@@ -875,6 +939,7 @@ tr_fs_walk(tr_fs *fs, const tr_walk_opts *opts, tr_walk_fn fn, void *arg,
 	free(c.skip);
 	free(c.path);
 	free(c.pend);
+	free(c.dstack);
 	free(c.anc);
 	if (c.stopped)
 		return tri_error_set(err, TR_EINTR, "walk stopped");
@@ -1159,6 +1224,9 @@ tr_entry_record(const tr_fs *fs, const tr_entry *e, const tr_hashes *h)
 	if ((r = tr_rec_new("file")) == NULL)
 		return NULL;
 	tr_rec_set_text(r, "source", src, strlen(src));
+	if (tr_source_label(fs->src) != NULL)
+		tr_rec_set_text(r, "evidence", tr_source_label(fs->src),
+		    strlen(tr_source_label(fs->src)));
 	if (fi->volume >= 0)
 		tr_rec_set_int(r, "volume", fi->volume);
 	tr_rec_set_str(r, "fs", fi->fs);
@@ -1189,6 +1257,12 @@ tr_entry_record(const tr_fs *fs, const tr_entry *e, const tr_hashes *h)
 	tr_rec_set_time(r, "fn_atime", &e->fn_atime);
 	tr_rec_set_time(r, "fn_ctime", &e->fn_ctime);
 	tr_rec_set_time(r, "fn_btime", &e->fn_btime);
+	if (local_times(fs)) {
+		tr_rec_set_str(r, "timezone", tr_timezone());
+		if (fs->fs->ftype != TSK_FS_TYPE_EXFAT &&
+		    tr_time_isset(&e->atime))
+			tr_rec_set_str(r, "atime_precision", "day");
+	}
 	if (e->link_target != NULL)
 		tr_rec_set_text(r, "link_target", e->link_target,
 		    strlen(e->link_target));
@@ -1390,6 +1464,8 @@ tr_entry_json(const tr_fs *fs, const tr_entry *e, const tr_hashes *h,
 
 	JLIT(&b, "{\"record\":\"file\"");
 	jtext(&b, "source", tr_source_path(fs->src));
+	if (tr_source_label(fs->src) != NULL)
+		jtext(&b, "evidence", tr_source_label(fs->src));
 	if (fi->volume >= 0)
 		juint(&b, "volume", (uint64_t)fi->volume);
 	jstr(&b, "fs", fi->fs, strlen(fi->fs));
@@ -1424,6 +1500,12 @@ tr_entry_json(const tr_fs *fs, const tr_entry *e, const tr_hashes *h,
 	jtime(&b, "fn_atime", &e->fn_atime);
 	jtime(&b, "fn_ctime", &e->fn_ctime);
 	jtime(&b, "fn_btime", &e->fn_btime);
+	if (local_times(fs)) {
+		jstr(&b, "timezone", tr_timezone(), strlen(tr_timezone()));
+		if (fs->fs->ftype != TSK_FS_TYPE_EXFAT &&
+		    tr_time_isset(&e->atime))
+			JLIT(&b, ",\"atime_precision\":\"day\"");
+	}
 	if (e->link_target != NULL)
 		jtext(&b, "link_target", e->link_target);
 	if (e->deleted)

@@ -92,6 +92,7 @@ extern const tri_parser *const tri_parsers[];
 typedef struct tri_parse_conf {
 	const char	*timezone;	/* -z: zone for local-time logs; NULL UTC */
 	int		registry;	/* TRI_REG_* */
+	int		jobs;		/* -j: threads a parser may use */
 } tri_parse_conf;
 
 #define TRI_REG_KEYS	0x1	/* one event per key's last-written time */

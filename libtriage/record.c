@@ -339,6 +339,45 @@ tri_utf8_seq(const unsigned char *p, size_t left)
 	return n;
 }
 
+char *
+tr_text_safe(const char *in, char *out, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)in;
+	size_t o = 0, n, left = strlen(in);
+
+	if (len == 0)
+		return out;
+	while (*p != '\0') {
+		n = tri_utf8_seq(p, left);
+		/* C1 controls: U+0080..U+009F are 0xc2 0x80..0x9f. */
+		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f)) ||
+		    (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
+			if (n == 0)
+				n = 1;
+			if (o + 4 * n + 1 > len)
+				break;
+			while (n-- > 0) {
+				out[o++] = '\\';
+				out[o++] = 'x';
+				out[o++] = hex[*p >> 4];
+				out[o++] = hex[*p & 0xf];
+				p++;
+				left--;
+			}
+			continue;
+		}
+		if (o + n + 1 > len)
+			break;
+		memcpy(out + o, p, n);
+		o += n;
+		p += n;
+		left -= n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 int
 tr_rec_set_text(tr_rec *r, const char *key, const char *bytes, size_t len)
 {

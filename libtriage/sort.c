@@ -438,7 +438,8 @@ spill(tri_sorter *s, tr_error *err)
 		return rc;
 	if ((rc = add_run(s, err)) != TR_OK)
 		return rc;
-	qsort_r(s->recs, s->n, sizeof(*s->recs), cmp_ent, s);
+	if (s->n > 1)
+		qsort_r(s->recs, s->n, sizeof(*s->recs), cmp_ent, s);
 	if ((rc = wbegin(s, err)) != TR_OK)
 		return rc;
 	for (i = 0; i < s->n; i++) {
@@ -541,7 +542,9 @@ tri_sorter_finish(tri_sorter *s, tr_error *err)
 	s->pos = 0;
 	s->has_prev = 0;
 	if (s->nruns == 0) {
-		qsort_r(s->recs, s->n, sizeof(*s->recs), cmp_ent, s);
+		/* Nothing to sort: recs may be NULL, which qsort_r may not get. */
+		if (s->n > 1)
+			qsort_r(s->recs, s->n, sizeof(*s->recs), cmp_ent, s);
 		return TR_OK;
 	}
 	if ((rc = spill(s, err)) != TR_OK)

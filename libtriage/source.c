@@ -20,6 +20,7 @@
 
 struct tr_source {
 	char		*path;
+	char		*label;		/* evidence label, or NULL */
 	const char	*format;
 	int		is_dir;
 	TSK_IMG_INFO	*img;
@@ -52,6 +53,7 @@ tr_source_close(tr_source *src)
 	for (i = 0; i < sizeof(src->meta_buf) / sizeof(src->meta_buf[0]); i++)
 		free(src->meta_buf[i]);
 	free(src->path);
+	free(src->label);
 	free(src);
 }
 
@@ -405,6 +407,24 @@ const char *
 tr_source_path(const tr_source *src)
 {
 	return src->path;
+}
+
+int
+tr_source_set_label(tr_source *src, const char *label)
+{
+	char *l = NULL;
+
+	if (label != NULL && (l = strdup(label)) == NULL)
+		return TR_ENOMEM;
+	free(src->label);
+	src->label = l;
+	return TR_OK;
+}
+
+const char *
+tr_source_label(const tr_source *src)
+{
+	return src->label;
 }
 
 const char *

@@ -354,3 +354,10 @@ setup() {
 	diff <(mactime -b "$d/body" -d -y | tail -n +2 | cut -d, -f1,3,7) \
 	    <(jq -r '"\(.datetime[0:19])Z,\(.macb),\(.inode)"' <<<"$output")
 }
+
+@test "no input at all: an empty timeline, exit 0 (no qsort_r of NULL under UBSan)" {
+	for f in jsonl mactime l2tcsv bodyfile csv; do
+		run --separate-stderr triage-timeline -f "$f" </dev/null
+		[ "$status" -eq 0 ]
+	done
+}

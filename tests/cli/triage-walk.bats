@@ -424,3 +424,66 @@ bodyfile_oracle() {
 	done
 	[ "$n" -ge 10 ]
 }
+
+# The shared hostile images (issue: hostile-input campaign), decompressed.
+hostile() {
+	need_shared
+	local gz="$TRIAGE_TEST_DATA/hostile/$1.gz"
+	[ -f "$gz" ] || skip "no $gz"
+	HOSTILE="$BATS_TEST_TMPDIR/$1"
+	gunzip -c "$gz" > "$HOSTILE"
+}
+
+@test "a name with terminal escapes is quoted with \\xHH in warnings, never raw" {
+	hostile ext2-escape-seq-name.img
+	run --separate-stderr triage-walk "$HOSTILE"
+	[ "$status" -eq 2 ]
+	# The records keep the name (JSON-escaped); stderr has no control byte.
+	[[ "$stderr" == *'\x1b]0;PWNED\x07\x1b[2J'* ]]
+	! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' <<<"$stderr"
+	jq -e -s 'map(select(.path == "/a/\u001b]0;PWNED\u0007\u001b[2J")) | length == 1' <<<"$output"
+}
+
+@test "folder loops are named as loops, not as unreadable folders" {
+	for img in ext2-dirloop.img fat16-dirloop.img; do
+		hostile "$img"
+		run --separate-stderr timeout 60 triage-walk "$HOSTILE"
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"folder loop: folder inode"*"is one of its own parent folders"* ]]
+		[[ "$stderr" != *"not even '.'"* ]]
+	done
+}
+
+@test "--label names the evidence in every record (jsonl fast path and hashed), and the timeline keeps it" {
+	run --separate-stderr triage-walk --label 'laptop 17' -H sha256 "$DATA/sample.img"
+	[ "$status" -eq 0 ]
+	jq -e -s 'length > 10 and all(.evidence == "laptop 17") and all(keys_unsorted[2] == "evidence")' <<<"$output"
+	run --separate-stderr triage-walk "$DATA/sample.img"
+	jq -e -s 'all(has("evidence") | not)' <<<"$output"
+	triage-walk --label L1 "$DATA/sample.img" | triage-timeline | jq -e -s 'length > 10 and all(.evidence == "L1")'
+}
+
+@test "FAT times do not follow the examiner's TZ; -z reads them in a zone, as fls -z does" {
+	local tz a b
+	a=$(TZ=UTC triage-walk --volume 3 "$DATA/sample.img" | sha256sum)
+	for tz in America/New_York Asia/Tokyo; do
+		b=$(TZ=$tz triage-walk --volume 3 "$DATA/sample.img" | sha256sum)
+		[ "$a" = "$b" ]
+	done
+	triage-walk --volume 3 "$DATA/sample.img" | jq -e -s 'all(.timezone == "UTC") and any(.atime_precision == "day")'
+	# 2023-04-05 06:07:08 local is 10:07:08Z in New York (EDT) and 21:07:08Z the day before in Tokyo.
+	triage-walk -z America/New_York --volume 3 "$DATA/sample.img" |
+	    jq -e -s 'map(select(.path == "/Users")) | .[0] | .mtime == "2023-04-05T10:07:08Z" and .timezone == "America/New_York" and .atime == "2023-04-05T04:00:00Z"'
+	triage-walk -z Asia/Tokyo --volume 3 "$DATA/sample.img" |
+	    jq -e -s 'map(select(.path == "/Users")) | .[0].mtime == "2023-04-04T21:07:08Z"'
+	# fls with the same zone agrees, line for line.
+	for tz in UTC America/New_York Asia/Tokyo; do
+		want=$("$ORACLE/fls-bodyfile.sh" "$DATA/sample.img" 7340032 -z "$tz" </dev/null)
+		got=$(triage-walk -q -o bodyfile -z "$tz" --volume 3 "$DATA/sample.img" | LC_ALL=C sort)
+		[ "$got" = "$want" ]
+	done
+	run -2 --separate-stderr triage-walk -z Nowhere/Land "$DATA/sample.img"
+	[[ "$stderr" == *"unknown time zone 'Nowhere/Land'"* ]]
+	run -2 --separate-stderr triage-walk -z ../../etc/passwd "$DATA/sample.img"
+	[[ "$stderr" == *"invalid time zone"* ]]
+}

@@ -31,7 +31,26 @@ load helpers
 @test "an unknown verb exits 2" {
 	run -2 --separate-stderr triage frobnicate
 	[[ "$stderr" == *"unknown verb 'frobnicate'"* ]]
+	[[ "$stderr" != *"did you mean"* ]]
 	run -2 --separate-stderr triage
+}
+
+@test "a mistyped verb gets a suggestion (swaps, one letter off, one missing)" {
+	local typo want
+	for typo in wlak:walk scna:scan timelime:timeline extrat:extract colect:collect; do
+		run -2 --separate-stderr triage "${typo%%:*}"
+		want=${typo#*:}
+		[[ "$stderr" == *"unknown verb '${typo%%:*}'; did you mean '$want'?"* ]]
+	done
+}
+
+@test "triage help VERB is that verb's --help; triage --help says where to start" {
+	run -0 --separate-stderr triage help walk
+	[ "$output" = "$(triage-walk --help)" ]
+	run -2 --separate-stderr triage help wlak
+	[[ "$stderr" == *"did you mean 'walk'?"* ]]
+	run -0 --separate-stderr triage --help
+	[ "${lines[1]}" = "start here: triage collect -e NAME -c CASE -o DIR SOURCE" ]
 }
 
 @test "the committed fixtures are the ones their SHA256SUMS name" {

@@ -155,9 +155,31 @@ test_record_unhex(void)
 	    tri_hexval(0xe9) == -1);
 }
 
+static void
+test_record_text_safe(void)
+{
+	char out[64], tiny[6];
+
+	CHECK_STR(tr_text_safe("plain caf\xc3\xa9", out, sizeof(out)),
+	    "plain caf\xc3\xa9");
+	CHECK_STR(tr_text_safe("\x1b]0;PWNED\x07\x1b[2J", out, sizeof(out)),
+	    "\\x1b]0;PWNED\\x07\\x1b[2J");
+	CHECK_STR(tr_text_safe("a\nb\tc\x7f", out, sizeof(out)),
+	    "a\\x0ab\\x09c\\x7f");
+	/* C1 CSI (U+009B) and invalid UTF-8 (a lone 0xff, a cut sequence). */
+	CHECK_STR(tr_text_safe("x\xc2\x9by\xffz\xe2\x82", out, sizeof(out)),
+	    "x\\xc2\\x9by\\xffz\\xe2\\x82");
+	/* U+00A0 is printable: kept. */
+	CHECK_STR(tr_text_safe("\xc2\xa0", out, sizeof(out)), "\xc2\xa0");
+	/* Cut at a character boundary, never inside an escape. */
+	CHECK_STR(tr_text_safe("ab\x1b", tiny, sizeof(tiny)), "ab");
+	CHECK_STR(tr_text_safe("abcdefgh", tiny, sizeof(tiny)), "abcde");
+}
+
 int
 main(void)
 {
+	test_record_text_safe();
 	test_record_time_format();
 	test_record_time_parse();
 	test_record_text_hex();

@@ -56,6 +56,17 @@ TR_API void tr_error_clear(tr_error *err);
 TR_API int tr_library_init(tr_error *err);
 TR_API void tr_library_fini(void);
 
+/*
+ * The time zone in which FAT and exFAT store their local times (and in
+ * which libewf gives E01 dates): a tz database name ("America/New_York"),
+ * NULL or "UTC" for UTC.  tr_library_init() sets UTC: the examiner's own
+ * TZ never changes what a record says.  Process-wide (it sets TZ): call
+ * before any thread starts.  TR_EINVAL for an unknown zone.
+ */
+TR_API int tr_timezone_set(const char *zone, tr_error *err);
+/* The zone set ("UTC" by default). */
+TR_API const char *tr_timezone(void);
+
 /* Version strings for --version and reports; static, never freed. */
 TR_API const char *tr_version(void);
 TR_API const char *tr_version_tsk(void);

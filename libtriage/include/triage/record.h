@@ -118,6 +118,16 @@ TR_API const char *tr_rec_next_key(const tr_rec *r, void **it);
 TR_API int tr_rec_get_time(const tr_rec *r, const char *key, tr_time *t,
     tr_error *err);
 
+/*
+ * Text for a terminal: in's bytes with every control byte (C0, DEL, and
+ * the C1 controls U+0080..U+009F) and every byte that is not valid UTF-8
+ * written as \xHH, so a name read from evidence can never move the
+ * cursor, retitle or clear the examiner's terminal.  Always NUL-terminates
+ * out (len > 0); cuts at a character boundary when out is too small.
+ * Returns out.  Every message that quotes evidence goes through it.
+ */
+TR_API char *tr_text_safe(const char *in, char *out, size_t len);
+
 /* Compact one-line JSON (no newline).  Caller frees with free(). */
 TR_API char *tr_rec_dump(const tr_rec *r);
 

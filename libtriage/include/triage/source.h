@@ -33,6 +33,14 @@ TR_API void tr_source_close(tr_source *src);	/* NULL is a no-op */
 
 /* The path as given (borrowed). */
 TR_API const char *tr_source_path(const tr_source *src);
+/*
+ * The evidence label ("laptop-17"), written as "evidence" right after
+ * "source" in every record built from src, so that a merged timeline of
+ * many items stays readable.  NULL (the default) writes none.  TR_OK or
+ * TR_ENOMEM.
+ */
+TR_API int tr_source_set_label(tr_source *src, const char *label);
+TR_API const char *tr_source_label(const tr_source *src);
 /* "raw", "ewf", "vmdk", "vhd", "aff", "device" (a block device), "dir". */
 TR_API const char *tr_source_format(const tr_source *src);
 TR_API int tr_source_is_dir(const tr_source *src);
