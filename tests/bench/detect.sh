@@ -35,7 +35,8 @@ secs() {	# secs CMD...: user+system seconds of CMD
 	awk -v t="$t" 'BEGIN { split(t, a, " "); printf "%.2f", a[1] + a[2] }'
 }
 
-if triage-parse --list-parsers 2>/dev/null | grep -q 'windows:evtx:record'; then
+parsers=$(triage-parse --list-parsers 2>/dev/null || true)
+if grep -q 'windows:evtx:record' <<<"$parsers"; then
 	mapfile -t files < <(find "$TRIAGE_TEST_DATA/evtx-corpus" -name '*.evtx' | sort)
 	mb=$(du -cb "${files[@]}" | tail -1 | awk '{ printf "%.1f", $1 / 1e6 }')
 	triage-parse "${files[@]}" > "$work/ev" || true
