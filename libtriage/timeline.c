@@ -91,6 +91,8 @@ struct tr_timeline {
 	tr_tl_stats	st;
 	buf		fields, blob, tmp, line;
 	struct hit	**hits;
+	size_t		nsigma;		/* detection tags (event keys) */
+	struct hit	merged;		/* an event's file and own tags */
 	char		*kinds[MAX_KINDS];
 	int		nkinds;
 	int		written;
@@ -379,6 +381,7 @@ tr_timeline_free(tr_timeline *tl)
 			free(h);
 		}
 	free(tl->hits);
+	free(tl->merged.tags);
 	for (i = 0; i < (size_t)tl->nkinds; i++)
 		free(tl->kinds[i]);
 	free(tl->fields.p);
@@ -665,23 +668,57 @@ hit_find(tr_timeline *tl, const char *key, size_t klen)
 	return NULL;
 }
 
+/*
+ * A Sigma match tags one event: source, volume, inode, path and record
+ * number (see triage-records(5), detection).
+ */
+static void
+event_key(buf *b, const tr_span *src, const tr_span *vol, const tr_span *ino,
+    const tr_span *path, const tr_span *recno)
+{
+	b->len = 0;
+	putc_(b, '\001');
+	put(b, src->p, src->len);
+	putc_(b, '\0');
+	put(b, vol->p, vol->len);
+	putc_(b, '\0');
+	put(b, ino->p, ino->len);
+	putc_(b, '\0');
+	put(b, path->p, path->len);
+	putc_(b, '\0');
+	put(b, recno->p, recno->len);
+}
+
 static int
 add_hit(tr_timeline *tl, json_t *o, tr_error *err)
 {
-	char vtmp[32], itmp[32];
-	tr_span src = jspan(o, "source"), rule = jspan(o, "rule");
+	char vtmp[32], itmp[32], rtmp[32];
+	int sigma = strcmp(json_string_value(json_object_get(o, "record")),
+	    "detection") == 0;
+	tr_span src = jspan(o, "source"), rule = jspan(o, sigma ?
+	    "rule_title" : "rule");
 	tr_span vol = jtext(o, "volume", NULL, vtmp, sizeof(vtmp));
 	tr_span ino = jtext(o, "inode", NULL, itmp, sizeof(itmp));
+	tr_span path = jspan(o, "path");
+	tr_span recno = jtext(o, "record_number", NULL, rtmp, sizeof(rtmp));
 	struct hit *h;
 	char *tag, **nt;
 	size_t i, b;
 	int c;
 
-	if (src.p == NULL || ino.p == NULL || rule.p == NULL) {
+	if (sigma) {
+		/* Correlations name no single event. */
+		if (src.p == NULL || recno.p == NULL || rule.p == NULL) {
+			note_kind(tl, "detection");
+			return TR_OK;
+		}
+		event_key(&tl->tmp, &src, &vol, &ino, &path, &recno);
+		tl->nsigma++;
+	} else if (src.p == NULL || ino.p == NULL || rule.p == NULL) {
 		note_kind(tl, "hit");	/* raw-offset hits name no file */
 		return TR_OK;
-	}
-	hit_key(&tl->tmp, &src, &vol, &ino);
+	} else
+		hit_key(&tl->tmp, &src, &vol, &ino);
 	if (tl->tmp.oom)
 		return tri_error_set(err, TR_ENOMEM, "out of memory");
 	if ((h = hit_find(tl, (char *)tl->tmp.p, tl->tmp.len)) == NULL) {
@@ -696,11 +733,11 @@ add_hit(tr_timeline *tl, json_t *o, tr_error *err)
 		h->next = tl->hits[b];
 		tl->hits[b] = h;
 	}
-	if ((tag = malloc(rule.len + 6)) == NULL)
+	if ((tag = malloc(rule.len + 7)) == NULL)
 		return tri_error_set(err, TR_ENOMEM, "out of memory");
-	memcpy(tag, "yara:", 5);
-	memcpy(tag + 5, rule.p, rule.len);
-	tag[rule.len + 5] = '\0';
+	memcpy(tag, sigma ? "sigma:" : "yara:", 5 + (size_t)sigma);
+	memcpy(tag + 5 + sigma, rule.p, rule.len);
+	tag[rule.len + 5 + (size_t)sigma] = '\0';
 	for (i = 0; i < h->ntags; i++) {
 		if ((c = strcmp(h->tags[i], tag)) == 0) {
 			free(tag);
@@ -1071,7 +1108,7 @@ add_json(tr_timeline *tl, const char *line, size_t len, const char *name,
 		rc = add_file_rec(tl, o, name, lineno, err);
 	else if (strcmp(kind, "event") == 0)
 		rc = add_event_rec(tl, o, name, lineno, err);
-	else if (strcmp(kind, "hit") == 0) {
+	else if (strcmp(kind, "hit") == 0 || strcmp(kind, "detection") == 0) {
 		tl->st.records++;
 		rc = add_hit(tl, o, err);
 	} else {
@@ -1265,15 +1302,59 @@ put_jnum(buf *b, const tr_span *s)
 		put(b, s->p + i, s->len - i);
 }
 
+/* The record_number of an event's JSON (F_REST), if any. */
+static tr_span
+rest_recno(const ev *e)
+{
+	static const char k[] = "\"record_number\":";
+	tr_span r = { NULL, 0 };
+	const char *p;
+
+	if (e->f[F_REST].p == NULL || (p = memmem(e->f[F_REST].p,
+	    e->f[F_REST].len, k, sizeof(k) - 1)) == NULL)
+		return r;
+	r.p = p + sizeof(k) - 1;
+	if (*r.p == '"')
+		r.p++;
+	while (r.p + r.len < e->f[F_REST].p + e->f[F_REST].len &&
+	    r.p[r.len] >= '0' && r.p[r.len] <= '9')
+		r.len++;
+	return r;
+}
+
 static struct hit *
 tags_of(tr_timeline *tl, const ev *e)
 {
-	if (e->f[F_INODE].len == 0 || e->f[F_SOURCE].len == 0)
-		return NULL;
-	hit_key(&tl->tmp, &e->f[F_SOURCE], &e->f[F_VOLUME], &e->f[F_INODE]);
-	if (tl->tmp.oom)
-		return NULL;
-	return hit_find(tl, (char *)tl->tmp.p, tl->tmp.len);
+	struct hit *f = NULL, *s = NULL;
+	tr_span recno;
+	char **nt;
+	size_t i;
+
+	if (e->f[F_INODE].len > 0 && e->f[F_SOURCE].len > 0) {
+		hit_key(&tl->tmp, &e->f[F_SOURCE], &e->f[F_VOLUME],
+		    &e->f[F_INODE]);
+		if (!tl->tmp.oom)
+			f = hit_find(tl, (char *)tl->tmp.p, tl->tmp.len);
+	}
+	if (tl->nsigma == 0 || e->f[F_SOURCE].len == 0 ||
+	    (recno = rest_recno(e)).len == 0)
+		return f;
+	event_key(&tl->tmp, &e->f[F_SOURCE], &e->f[F_VOLUME], &e->f[F_INODE],
+	    &e->f[F_PATH], &recno);
+	if (tl->tmp.oom || (s = hit_find(tl, (char *)tl->tmp.p,
+	    tl->tmp.len)) == NULL || f == NULL)
+		return s != NULL ? s : f;
+	/* Both: the file's YARA tags, then the event's Sigma tags. */
+	if ((nt = realloc(tl->merged.tags, (f->ntags + s->ntags) *
+	    sizeof(*nt))) == NULL)
+		return s;
+	tl->merged.tags = nt;
+	tl->merged.ntags = 0;
+	for (i = 0; i < f->ntags; i++)
+		nt[tl->merged.ntags++] = f->tags[i];
+	for (i = 0; i < s->ntags; i++)
+		nt[tl->merged.ntags++] = s->tags[i];
+	return &tl->merged;
 }
 
 /* Body name without its " (deleted)" and " ($FILE_NAME)" suffixes. */
