@@ -17,5 +17,6 @@
 #include "triage/report.h"
 #include "triage/scan.h"
 #include "triage/timeline.h"
+#include "triage/known.h"
 
 #endif
