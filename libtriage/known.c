@@ -134,7 +134,7 @@ parse_header(tr_known *k, tr_error *err)
 	for (i = 0; i < KI_NALG; i++) {
 		const uint8_t *d = h + KH_TABLES + i * KH_TDESC;
 		struct ki_table *t = &k->t[i];
-		uint64_t first = ki_get64(d + 24);
+		uint64_t first = ki_get64(d + 24), doff, dlen;
 
 		t->hlen = ki_hlen[i];
 		t->esz = t->hlen + KI_MASK_LEN;
@@ -150,7 +150,20 @@ parse_header(tr_known *k, tr_error *err)
 			return damaged(err, k->path, "bad table descriptor");
 		t->base = h + t->off;
 		t->crc = h + crcoff + 4 * first;
-		prev = t->off + tlen;
+		t->dbits = ki_get32(d + 32);
+		doff = ki_get64(d + 40);
+		dlen = (((uint64_t)1 << t->dbits) + 1) * 8;
+		if (t->dbits > KI_DIR_MAXBITS || doff % 8 != 0 ||
+		    doff < t->off + tlen || doff > fsize ||
+		    dlen > fsize - doff)
+			return damaged(err, k->path, "bad table directory");
+		t->dir = h + doff;
+		if (libdeflate_crc32(0, t->dir, dlen) != ki_get32(d + 36))
+			return tri_error_set(err, TR_EFORMAT, "index '%s' is "
+			    "damaged: the directory of the %s table (offset "
+			    "%llu) fails its checksum", k->path, ki_name[i],
+			    (unsigned long long)doff);
+		prev = doff + dlen;
 		if (t->nblocks > 0 &&
 		    (t->ok = calloc(t->nblocks, sizeof(*t->ok))) == NULL)
 			return tri_error_set(err, TR_ENOMEM, "out of memory");
@@ -301,23 +314,33 @@ entry(const tr_known *k, const struct ki_table *t, uint64_t i, tr_error *err)
 }
 
 /*
- * Interpolation search: digests are uniform, so the first 8 bytes tell
- * where a digest should sit; a few guesses narrow the range to a handful
- * of entries (binary search takes over after 6 guesses, so skewed data
- * cannot make it slow).
+ * The directory gives the bucket of entries sharing the digest's top
+ * dbits bits; digests are uniform, so interpolating inside the bucket
+ * finds the entry in a probe or two (binary search takes over after 4
+ * guesses, so crafted data cannot make it slow).
  */
 static int
 table_find(const tr_known *k, const struct ki_table *t, const uint8_t *key,
     uint32_t *sets, tr_error *err)
 {
-	uint64_t lo = 0, hi = t->count, want = ki_key64(key), pos;
-	double klo = 0.0, khi = 18446744073709551616.0;
+	uint64_t want = ki_key64(key), b, lo, hi, pos, ek;
+	double klo, khi, span;
 	const uint8_t *e;
 	int c, guesses = 0;
 
 	*sets = 0;
+	b = t->dbits == 0 ? 0 : want >> (64 - t->dbits);
+	lo = ki_get64(t->dir + 8 * b);
+	hi = ki_get64(t->dir + 8 * b + 8);
+	if (lo > hi || hi > t->count)
+		return tri_error_set(err, TR_EFORMAT, "index '%s' is damaged: "
+		    "bad directory slot %llu of the %s table", k->path,
+		    (unsigned long long)b, ki_name[t - k->t]);
+	span = 18446744073709551616.0 / (double)((uint64_t)1 << t->dbits);
+	klo = (double)b * span;
+	khi = klo + span;
 	while (lo < hi) {
-		if (guesses < 6 && hi - lo > 8) {
+		if (guesses < 4 && hi - lo > 4) {
 			double f = ((double)want - klo) / (khi - klo);
 
 			guesses++;
@@ -331,16 +354,19 @@ table_find(const tr_known *k, const struct ki_table *t, const uint8_t *key,
 		}
 		if ((e = entry(k, t, pos, err)) == NULL)
 			return TR_EFORMAT;
-		if ((c = memcmp(e, key, t->hlen)) == 0) {
+		ek = ki_key64(e);
+		if (ek != want)
+			c = ek < want ? -1 : 1;
+		else if ((c = memcmp(e + 8, key + 8, t->hlen - 8)) == 0) {
 			*sets = ki_get32(e + t->hlen);
 			return TR_OK;
 		}
 		if (c < 0) {
 			lo = pos + 1;
-			klo = (double)ki_key64(e);
+			klo = (double)ek;
 		} else {
 			hi = pos;
-			khi = (double)ki_key64(e);
+			khi = (double)ek;
 		}
 	}
 	return TR_OK;
@@ -555,6 +581,7 @@ scan_line(const char *p, const char *end, struct span f[F_NFIELD])
 {
 	static const char *const names[F_NFIELD] = { "record", "md5", "sha1",
 	    "sha256" };
+	static const size_t nlen[F_NFIELD] = { 6, 3, 4, 6 };
 	const char *k, *v, *close;
 	size_t klen;
 	int esc, i;
@@ -586,7 +613,7 @@ scan_line(const char *p, const char *end, struct span f[F_NFIELD])
 		    (klen == 9 && memcmp(k, "known_bad", 9) == 0))
 			return NULL;
 		for (i = 0; i < F_NFIELD; i++) {
-			if (strlen(names[i]) != klen ||
+			if (nlen[i] != klen ||
 			    memcmp(names[i], k, klen) != 0)
 				continue;
 			if (f[i].p != NULL)

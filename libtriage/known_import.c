@@ -295,12 +295,15 @@ cursor_next(struct cursor *c, tr_error *err)
 	}
 }
 
-/* Output file being written, with the CRC of each 4 KiB block. */
+/* Output file being written, with the CRC of each 4 KiB table block. */
+#define OUT_BUF	(256u << 10)
 struct out {
 	int		fd;
-	uint64_t	pos;
-	uint8_t		*buf;		/* a block */
+	uint64_t	pos;		/* bytes written out */
+	uint8_t		*buf;
 	size_t		fill;
+	uint32_t	bcrc;		/* the block being checksummed */
+	size_t		blen;
 	uint32_t	*crc;
 	uint64_t	ncrc, crccap;
 	const char	*name;
@@ -308,54 +311,66 @@ struct out {
 	int		failed;
 };
 
-static int
-out_flush(struct out *o, int checksum)
+static void
+out_flush(struct out *o)
 {
-	uint32_t *n;
-
 	if (o->fill == 0 || o->failed)
-		return o->failed ? -1 : 0;
-	if (checksum) {
-		if (o->ncrc == o->crccap) {
-			o->crccap = o->crccap ? 2 * o->crccap : 1024;
-			if ((n = realloc(o->crc, o->crccap * sizeof(*n))) ==
-			    NULL) {
-				o->failed = 1;
-				tri_error_set(o->err, TR_ENOMEM,
-				    "out of memory");
-				return -1;
-			}
-			o->crc = n;
-		}
-		o->crc[o->ncrc++] = libdeflate_crc32(0, o->buf, o->fill);
-	}
+		return;
 	if (write_all(o->fd, o->buf, o->fill) != 0) {
 		o->failed = 1;
 		tri_error_errno(o->err, TR_EIO, errno,
 		    "cannot write index '%s'", o->name);
-		return -1;
+		return;
 	}
 	o->pos += o->fill;
 	o->fill = 0;
-	return 0;
+}
+
+/* End the block being checksummed (full, or the end of a table). */
+static void
+out_block(struct out *o)
+{
+	uint32_t *n;
+
+	if (o->blen == 0 || o->failed)
+		return;
+	if (o->ncrc == o->crccap) {
+		o->crccap = o->crccap ? 2 * o->crccap : 1024;
+		if ((n = realloc(o->crc, o->crccap * sizeof(*n))) == NULL) {
+			o->failed = 1;
+			tri_error_set(o->err, TR_ENOMEM, "out of memory");
+			return;
+		}
+		o->crc = n;
+	}
+	o->crc[o->ncrc++] = o->bcrc;
+	o->bcrc = 0;
+	o->blen = 0;
 }
 
 static void
 out_put(struct out *o, const void *p, size_t n, int checksum)
 {
 	const uint8_t *s = p;
-	size_t room;
+	size_t take;
 
 	while (n > 0 && !o->failed) {
-		room = KI_BLOCK - o->fill;
-		if (room > n)
-			room = n;
-		memcpy(o->buf + o->fill, s, room);
-		o->fill += room;
-		s += room;
-		n -= room;
-		if (o->fill == KI_BLOCK)
-			out_flush(o, checksum);
+		take = OUT_BUF - o->fill;
+		if (checksum && take > KI_BLOCK - o->blen)
+			take = KI_BLOCK - o->blen;
+		if (take > n)
+			take = n;
+		memcpy(o->buf + o->fill, s, take);
+		if (checksum) {
+			o->bcrc = libdeflate_crc32(o->bcrc, s, take);
+			if ((o->blen += take) == KI_BLOCK)
+				out_block(o);
+		}
+		o->fill += take;
+		s += take;
+		n -= take;
+		if (o->fill == OUT_BUF)
+			out_flush(o);
 	}
 }
 
@@ -366,9 +381,9 @@ out_align(struct out *o)
 	static const uint8_t zero[KI_BLOCK];
 	uint64_t at = o->pos + o->fill;
 
+	out_block(o);
 	if (at % KI_BLOCK != 0)
 		out_put(o, zero, KI_BLOCK - at % KI_BLOCK, 0);
-	out_flush(o, 0);
 }
 
 /* Heap of cursors ordered by digest. */
@@ -400,19 +415,47 @@ sift_down(struct cursor **h, size_t n, size_t i)
 	}
 }
 
+/* The bucket directory of a table being written. */
+struct dir {
+	unsigned	bits;
+	uint64_t	*start;		/* 2^bits + 1 */
+	uint64_t	next;		/* first bucket not yet started */
+};
+
+static void
+put_entry(struct out *o, const uint8_t *e, unsigned esz, uint64_t *count,
+    struct dir *d)
+{
+	uint64_t top = d->bits == 0 ? 0 : ki_key64(e) >> (64 - d->bits);
+
+	while (d->next <= top)
+		d->start[d->next++] = *count;
+	out_put(o, e, esz, 1);
+	(*count)++;
+}
+
 /* Merge the runs of algorithm i (and the old table) into the output. */
 static int
 merge_alg(struct build *b, int i, const tr_known *old, uint32_t drop,
-    struct out *o, uint64_t *count)
+    struct out *o, uint64_t *count, struct dir *dir)
 {
 	struct alg *a = &b->a[i];
 	struct cursor *cs = NULL, **h = NULL;
 	size_t nc = 0, j, n, nh = 0, bufcap;
+	uint64_t upper;
 	uint8_t last[36];
 	int have = 0, rc = TR_OK;
 
 	*count = 0;
 	n = sort_fold(a, i);
+	upper = n + (old != NULL ? old->t[i].count : 0);
+	for (j = 0; j < a->nruns; j++)
+		upper += a->runlen[j];
+	dir->bits = ki_dir_bits(upper);
+	dir->next = 0;
+	if ((dir->start = calloc(((size_t)1 << dir->bits) + 1,
+	    sizeof(*dir->start))) == NULL)
+		return tri_error_set(b->err, TR_ENOMEM, "out of memory");
 	if ((cs = calloc(a->nruns + 2, sizeof(*cs))) == NULL ||
 	    (h = calloc(a->nruns + 2, sizeof(*h))) == NULL) {
 		rc = tri_error_set(b->err, TR_ENOMEM, "out of memory");
@@ -469,10 +512,8 @@ merge_alg(struct build *b, int i, const tr_known *old, uint32_t drop,
 			ki_put32(last + a->hlen, ki_get32(last + a->hlen) |
 			    ki_get32(c->cur + a->hlen));
 		} else {
-			if (have) {
-				out_put(o, last, a->esz, 1);
-				(*count)++;
-			}
+			if (have)
+				put_entry(o, last, a->esz, count, dir);
 			memcpy(last, c->cur, a->esz);
 			have = 1;
 		}
@@ -482,11 +523,11 @@ merge_alg(struct build *b, int i, const tr_known *old, uint32_t drop,
 			h[0] = h[--nh];
 		sift_down(h, nh, 0);
 	}
-	if (have) {
-		out_put(o, last, a->esz, 1);
-		(*count)++;
-	}
-	out_flush(o, 1);
+	if (have)
+		put_entry(o, last, a->esz, count, dir);
+	while (dir->next <= ((uint64_t)1 << dir->bits))
+		dir->start[dir->next++] = *count;
+	out_block(o);
 	if (o->failed)
 		rc = b->err != NULL ? b->err->code : TR_EIO;
 out:
@@ -509,6 +550,10 @@ build_finish(struct build *b, const tr_known *old, const char *set, int bad,
 	struct out o;
 	char *tmp = NULL;
 	uint64_t off[KI_NALG], first[KI_NALG], count[KI_NALG], setoff, crcoff;
+	uint64_t doff[KI_NALG], nd, x;
+	uint32_t dcrc[KI_NALG];
+	unsigned dbits[KI_NALG];
+	struct dir dir = { 0, NULL, 0 };
 	uint32_t drop = 0, trail;
 	unsigned nsets = 0, slot, i, j;
 	int rc = TR_OK;
@@ -518,7 +563,7 @@ build_finish(struct build *b, const tr_known *old, const char *set, int bad,
 	o.name = b->out;
 	o.err = b->err;
 	if ((sets = calloc(TR_KNOWN_MAX_SETS, KI_SET_LEN)) == NULL ||
-	    (o.buf = malloc(KI_BLOCK)) == NULL) {
+	    (o.buf = malloc(OUT_BUF)) == NULL) {
 		rc = tri_error_set(b->err, TR_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -562,11 +607,27 @@ build_finish(struct build *b, const tr_known *old, const char *set, int bad,
 	out_align(&o);
 	for (i = 0; i < KI_NALG && rc == TR_OK; i++) {
 		out_align(&o);
-		off[i] = o.pos;
+		off[i] = o.pos + o.fill;
 		first[i] = o.ncrc;
-		rc = merge_alg(b, i, old, drop, &o, &count[i]);
+		rc = merge_alg(b, i, old, drop, &o, &count[i], &dir);
 		if (st != NULL)
 			st->total[i] = count[i];
+		if (rc != TR_OK)
+			break;
+		out_align(&o);
+		doff[i] = o.pos + o.fill;
+		dbits[i] = dir.bits;
+		dcrc[i] = 0;
+		nd = ((uint64_t)1 << dir.bits) + 1;
+		for (x = 0; x < nd; x++) {
+			uint8_t v8[8];
+
+			ki_put64(v8, dir.start[x]);
+			dcrc[i] = libdeflate_crc32(dcrc[i], v8, 8);
+			out_put(&o, v8, 8, 0);
+		}
+		free(dir.start);
+		dir.start = NULL;
 	}
 	if (rc != TR_OK)
 		goto out;
@@ -579,7 +640,7 @@ build_finish(struct build *b, const tr_known *old, const char *set, int bad,
 		ki_put32(c4, o.crc[j]);
 		out_put(&o, c4, 4, 0);
 	}
-	out_flush(&o, 0);
+	out_flush(&o);
 	if (o.failed) {
 		rc = b->err != NULL ? b->err->code : TR_EIO;
 		goto out;
@@ -610,6 +671,9 @@ build_finish(struct build *b, const tr_known *old, const char *set, int bad,
 		ki_put64(d + 8, count[i]);
 		ki_put64(d + 16, off[i]);
 		ki_put64(d + 24, first[i]);
+		ki_put32(d + 32, dbits[i]);
+		ki_put32(d + 36, dcrc[i]);
+		ki_put64(d + 40, doff[i]);
 	}
 	ki_put32(hdr + KH_HDRCRC, libdeflate_crc32(0, hdr, KH_HDRCRC));
 	if (pwrite(o.fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr) ||
@@ -632,6 +696,7 @@ out:
 		unlink(tmp);
 		free(tmp);
 	}
+	free(dir.start);
 	free(o.buf);
 	free(o.crc);
 	free(sets);

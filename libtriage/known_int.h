@@ -28,8 +28,9 @@
 #define KH_CRCOFF	48
 #define KH_CRCLEN	56
 #define KH_TRAILCRC	64
-#define KH_TABLES	72		/* KI_NALG descriptors of 32 bytes */
-#define KH_TDESC	32
+#define KH_TABLES	72		/* KI_NALG descriptors of 48 bytes */
+#define KH_TDESC	48
+#define KI_DIR_MAXBITS	28
 #define KH_HDRCRC	252
 
 /* Algorithm i: TR_HASH_* bit, digest bytes, name. */
@@ -85,6 +86,8 @@ struct ki_table {
 	uint64_t	nblocks;
 	const uint8_t	*crc;		/* nblocks CRC-32s, little-endian */
 	_Atomic uint8_t	*ok;		/* block checked */
+	unsigned	dbits;		/* directory: top bits of the digest */
+	const uint8_t	*dir;		/* 2^dbits + 1 entry indexes (u64) */
 };
 
 struct tr_known {
@@ -96,6 +99,20 @@ struct tr_known {
 	uint32_t	bad;
 	struct ki_table	t[KI_NALG];
 };
+
+/*
+ * Directory size for a table of about n entries: buckets of 32 to 64
+ * entries on average, so a lookup reads one directory slot and a bucket.
+ */
+static inline unsigned
+ki_dir_bits(uint64_t n)
+{
+	unsigned b = 0;
+
+	while (b < KI_DIR_MAXBITS && (n >> (b + 6)) != 0)
+		b++;
+	return b;
+}
 
 /* 0 when name is a valid set name. */
 int	tri_known_name_ok(const char *name);
