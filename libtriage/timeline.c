@@ -674,7 +674,7 @@ add_hit(tr_timeline *tl, json_t *o, tr_error *err)
 	tr_span ino = jtext(o, "inode", NULL, itmp, sizeof(itmp));
 	struct hit *h;
 	char *tag, **nt;
-	size_t i, b;
+	size_t i, b, pre;
 	int c;
 
 	if (src.p == NULL || ino.p == NULL || rule.p == NULL) {
@@ -696,11 +696,13 @@ add_hit(tr_timeline *tl, json_t *o, tr_error *err)
 		h->next = tl->hits[b];
 		tl->hits[b] = h;
 	}
+	/* YARA rules get "yara:"; triage-known's "hashset:NAME" is kept. */
+	pre = rule.len > 8 && memcmp(rule.p, "hashset:", 8) == 0 ? 0 : 5;
 	if ((tag = malloc(rule.len + 6)) == NULL)
 		return tri_error_set(err, TR_ENOMEM, "out of memory");
-	memcpy(tag, "yara:", 5);
-	memcpy(tag + 5, rule.p, rule.len);
-	tag[rule.len + 5] = '\0';
+	memcpy(tag, "yara:", pre);
+	memcpy(tag + pre, rule.p, rule.len);
+	tag[rule.len + pre] = '\0';
 	for (i = 0; i < h->ntags; i++) {
 		if ((c = strcmp(h->tags[i], tag)) == 0) {
 			free(tag);
