@@ -23,6 +23,7 @@ static const struct {
 	{ "scan", "YARA over files inside images and folders" },
 	{ "timeline", "sort times of records into a timeline" },
 	{ "extract", "copy files and artifact sets out, with a manifest" },
+	{ "known", "flag files in known-good and known-bad hash sets" },
 	{ "report", "HTML or Markdown case report from records" },
 	{ "collect", "one-shot case collection on site" },
 };
