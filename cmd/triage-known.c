@@ -35,7 +35,8 @@ static const char help[] = USAGE "\n"
 "  -m, --memory SIZE       sort memory of an import (default: 256M)\n"
 "  -d, --db INDEX          flag file records with this index\n"
 "  -k, --drop-known        leave out files only in known-good sets\n"
-"  -U, --only-unknown      only the file records in no known-good set\n"
+"  -U, --only-unknown      only file records in no known-good set (or in\n"
+"                          a known-bad one): no other records, no hits\n"
 "  -c, --verify            with -d: check every block of the index\n"
 "  -q, --quiet             no summary, no warnings\n"
 "  -u, --unbuffered        flush after every record\n"
@@ -137,7 +138,8 @@ flag_file(const struct opts *o, tr_known *k, const char *path, char **line,
 			continue;
 		}
 		if (o->only_unknown && (!res.is_file ||
-		    (res.sets & ~tr_known_bad_mask(k)) != 0))
+		    ((res.sets & ~tr_known_bad_mask(k)) != 0 &&
+		    (res.sets & tr_known_bad_mask(k)) == 0)))
 			continue;
 		if (o->drop && res.is_file && res.sets != 0 &&
 		    (res.sets & tr_known_bad_mask(k)) == 0)
