@@ -340,12 +340,14 @@ table_find(const tr_known *k, const struct ki_table *t, const uint8_t *key,
 	klo = (double)b * span;
 	khi = klo + span;
 	while (lo < hi) {
-		if (guesses < 4 && hi - lo > 4) {
+		if (guesses < 4 && hi - lo > 4 && khi > klo) {
 			double f = ((double)want - klo) / (khi - klo);
 
 			guesses++;
-			if (f < 0.0)
+			if (!(f >= 0.0))
 				f = 0.0;
+			if (f > 1.0)
+				f = 1.0;
 			pos = lo + (uint64_t)(f * (double)(hi - lo));
 			if (pos >= hi)
 				pos = hi - 1;
