@@ -90,7 +90,8 @@ if command -v hfind >/dev/null; then
 		    md5 || '\",\"' || crc32 || '\",\"' || file_name || '\",' ||
 		    file_size || ',' || package_id || ',\"WIN\",\"\"' FROM FILE"
 	} >"$work/NSRLFile.txt"
-	run "hfind -i nsrl-md5 (RDSv2 text)" hfind -i nsrl-md5 "$work/NSRLFile.txt" >/dev/null
+	run "hfind -i nsrl-md5 (RDSv2 text)" sh -c 'hfind -i nsrl-md5 "$1" >/dev/null' \
+	    sh "$work/NSRLFile.txt"
 	hidx_wall=$T_wall hidx_rss=$T_rss
 	hfind -f "$work/md5.txt" "$work/NSRLFile.txt" >/dev/null
 	run "hfind -f (same md5s)" sh -c 'hfind -f "$1" "$2" >"$3"' sh \
