@@ -8,11 +8,12 @@
 #include <string.h>
 
 #include "common.h"
+#include "triage/known.h"
 
 #define USAGE "usage: triage-walk [-adhquVx] [-b sector-size] " \
 	"[-f image-format] [-H algorithms] [-m max-depth] [-o format] " \
-	"[-p path-prefix] [-t types] [-z zone] [--label name] [--volume n] " \
-	"source ..."
+	"[-p path-prefix] [-t types] [-z zone] [--label name] " \
+	"[--known index] [--volume n] source ..."
 
 static const char help[] = USAGE "\n"
 "\n"
@@ -25,6 +26,9 @@ static const char help[] = USAGE "\n"
 "  -d, --deleted            only deleted entries\n"
 "  -f, --image-format FMT   auto, raw, ewf, vmdk, vhd, aff, dir\n"
 "  -H, --hash LIST          digests of file content: md5,sha1,sha256\n"
+"      --known INDEX        flag files in its hash sets (triage-known):\n"
+"                           \"known\", \"known_bad\" and hashset hits;\n"
+"                           hashes with the index's digests unless -H\n"
 "  -m, --max-depth N        0: entries of the root folder only\n"
 "  -o, --format FMT         jsonl (default) or bodyfile (fls -m)\n"
 "  -p, --path-prefix PATH   only PATH and what is below it\n"
@@ -43,13 +47,14 @@ static const char help[] = USAGE "\n"
 "Exit status: 0 done, 2 misuse or any error (records written stay valid).\n"
 "Example: triage-walk -d disk.E01 | jq -r 'select(.type==\"file\") | .path'\n";
 
-enum { OPT_VOLUME = 256, OPT_LABEL };
+enum { OPT_VOLUME = 256, OPT_LABEL, OPT_KNOWN };
 
 static const struct option longopts[] = {
 	{ "allocated", no_argument, NULL, 'a' },
 	{ "sector-size", required_argument, NULL, 'b' },
 	{ "deleted", no_argument, NULL, 'd' },
 	{ "image-format", required_argument, NULL, 'f' },
+	{ "known", required_argument, NULL, OPT_KNOWN },
 	{ "hash", required_argument, NULL, 'H' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "label", required_argument, NULL, OPT_LABEL },
@@ -76,6 +81,9 @@ struct walk {
 	size_t		prefix_len;
 	tr_hash		*hash;
 	const char	*label;		/* --label, or NULL */
+	tr_known	*known;		/* --known */
+	char		*kline;
+	size_t		kcap;
 	tr_progress	*progress;	/* NULL unless stderr is a terminal */
 	char		*line;
 	size_t		line_cap;
@@ -159,6 +167,23 @@ hash_entry(struct walk *w, const tr_entry *e, char md5[TR_HASH_HEX_MAX],
 	return 0;
 }
 
+/* --known: the record in w->line, flagged, into w->kline (length *len). */
+static int
+flag_known(struct walk *w, size_t *len)
+{
+	tr_known_result res;
+	tr_error err;
+
+	if (tr_known_line(w->known, w->line, *len, 0, &w->kline, &w->kcap,
+	    len, &res, &err) != TR_OK) {
+		tr_progress_clear(w->progress);
+		cli_error("%s", err.msg);
+		w->errors++;
+		return -1;
+	}
+	return 0;
+}
+
 static int
 on_entry(void *arg, const tr_entry *e)
 {
@@ -210,8 +235,11 @@ on_entry(void *arg, const tr_entry *e)
 		cli_error("out of memory");
 		return TR_WALK_ERROR;
 	}
+	if (w->known != NULL && hashed && flag_known(w, &len) != 0)
+		return TR_WALK_ERROR;
 	/* The record is built in one buffer: one write, as tr_jsonl_write. */
-	if (fwrite(w->line, 1, len, stdout) != len ||
+	if (fwrite(w->kline != NULL && hashed && w->known != NULL ? w->kline :
+	    w->line, 1, len, stdout) != len ||
 	    (w->unbuffered && fflush(stdout) != 0)) {
 		w->failed = 1;
 		return TR_WALK_ERROR;
@@ -310,7 +338,7 @@ main(int argc, char *argv[])
 {
 	struct walk w;
 	tr_walk_opts opts;
-	const char *format = NULL, *hashes = NULL;
+	const char *format = NULL, *hashes = NULL, *known = NULL;
 	unsigned bits = 0;
 	tr_error err;
 	int ch, status = CLI_EXIT_OK, ss = 0, volume = TR_VOLUME_ALL, i;
@@ -385,6 +413,9 @@ main(int argc, char *argv[])
 		case OPT_LABEL:
 			w.label = optarg;
 			break;
+		case OPT_KNOWN:
+			known = optarg;
+			break;
 		case OPT_VOLUME:
 			if (cli_parse_volume(optarg, &volume) != 0)
 				cli_usage_error(USAGE, "invalid volume '%s'",
@@ -403,9 +434,22 @@ main(int argc, char *argv[])
 		    "--deleted and --allocated exclude each other");
 	if (w.prefix != NULL && strcmp(w.prefix, "/") == 0)
 		w.prefix = NULL;
-	if (hashes != NULL) {
-		if (tr_hash_parse(hashes, &bits, &err) != TR_OK)
-			cli_usage_error(USAGE, "%s", err.msg);
+	if (known != NULL && w.bodyfile)
+		cli_usage_error(USAGE, "--known writes records, not a bodyfile");
+	if (hashes != NULL && tr_hash_parse(hashes, &bits, &err) != TR_OK)
+		cli_usage_error(USAGE, "%s", err.msg);
+	if (known != NULL) {
+		if (tr_known_open(&w.known, known, &err) != TR_OK) {
+			cli_error("%s", err.msg);
+			return CLI_EXIT_TROUBLE;
+		}
+		if (hashes == NULL)
+			bits = tr_known_algorithms(w.known);
+		if ((bits & tr_known_algorithms(w.known)) == 0)
+			cli_warn("index '%s' holds none of the digests asked "
+			    "for: no file can match", known);
+	}
+	if (bits != 0) {
 		if (tr_hash_new(&w.hash, bits, &err) != TR_OK) {
 			cli_error("out of memory");
 			return CLI_EXIT_TROUBLE;
@@ -429,6 +473,8 @@ main(int argc, char *argv[])
 		cli_error("cannot write to standard output");
 	tr_progress_free(w.progress);
 	tr_hash_free(w.hash);
+	tr_known_close(w.known);
+	free(w.kline);
 	free(w.line);
 	return cli_close_output(w.out, status);
 }

@@ -24,6 +24,7 @@ static const struct {
 	{ "parse", "artifacts (event logs, registry, logs...) into events" },
 	{ "timeline", "sort times of records into a timeline" },
 	{ "extract", "copy files and artifact sets out, with a manifest" },
+	{ "known", "flag files in known-good and known-bad hash sets" },
 	{ "report", "HTML or Markdown case report from records" },
 	{ "collect", "one-shot case collection on site" },
 };

@@ -703,7 +703,7 @@ add_hit(tr_timeline *tl, json_t *o, tr_error *err)
 	tr_span recno = jtext(o, "record_number", NULL, rtmp, sizeof(rtmp));
 	struct hit *h;
 	char *tag, **nt;
-	size_t i, b;
+	size_t i, b, pre;
 	int c;
 
 	if (sigma) {
@@ -733,11 +733,20 @@ add_hit(tr_timeline *tl, json_t *o, tr_error *err)
 		h->next = tl->hits[b];
 		tl->hits[b] = h;
 	}
+	/*
+	 * "sigma:TITLE" for detections, "yara:RULE" for YARA hits;
+	 * triage-known's "hashset:NAME" rules are kept as they are.
+	 */
+	if (sigma)
+		pre = 6;
+	else
+		pre = rule.len > 8 && memcmp(rule.p, "hashset:", 8) == 0 ? 0 :
+		    5;
 	if ((tag = malloc(rule.len + 7)) == NULL)
 		return tri_error_set(err, TR_ENOMEM, "out of memory");
-	memcpy(tag, sigma ? "sigma:" : "yara:", 5 + (size_t)sigma);
-	memcpy(tag + 5 + sigma, rule.p, rule.len);
-	tag[rule.len + 5 + (size_t)sigma] = '\0';
+	memcpy(tag, sigma ? "sigma:" : "yara:", pre);
+	memcpy(tag + pre, rule.p, rule.len);
+	tag[rule.len + pre] = '\0';
 	for (i = 0; i < h->ntags; i++) {
 		if ((c = strcmp(h->tags[i], tag)) == 0) {
 			free(tag);

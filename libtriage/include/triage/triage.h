@@ -18,5 +18,6 @@
 #include "triage/scan.h"
 #include "triage/timeline.h"
 #include "triage/parse.h"
+#include "triage/known.h"
 
 #endif
