@@ -15,3 +15,13 @@ PARSE_SOURCES += libtriage/parse_evtx.c libtriage/parse_evt.c \
 libtriage_libtriage_la_CFLAGS += $(LIBXML2_CFLAGS)
 libtriage_libtriage_la_LIBADD += $(LIBXML2_LIBS) $(ZLIB_LIBS)
 EXTRA_DIST += tests/oracle/evtx-records.py
+check_PROGRAMS += tests/unit/test-parse-evtx
+TESTS += tests/unit/test-parse-evtx
+tests_unit_test_parse_evtx_SOURCES = tests/unit/test-parse-evtx.c \
+	tests/unit/check.h
+tests_unit_test_parse_evtx_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_parse_evtx_LDADD = $(UNIT_LDADD)
+if HAVE_BATS
+TESTS += tests/cli/triage-parse-evtx.bats
+endif
+EXTRA_DIST += tests/cli/triage-parse-evtx.bats tests/bench/parse.sh
