@@ -1129,9 +1129,8 @@ evtx_parse(tri_parse_ctx *ctx, const tr_artifact *a)
 		}
 		if (ws[t].failed > 0) {
 			if (failed == 0)
-				tri_parse_warn(ctx, UINT64_MAX,
-				    "record index %d: %s", ws[t].first_failed,
-				    ws[t].why);
+				snprintf(why, sizeof(why), "record index %d: "
+				    "%s", ws[t].first_failed, ws[t].why);
 			failed += ws[t].failed;
 		}
 	}
@@ -1140,7 +1139,8 @@ evtx_parse(tri_parse_ctx *ctx, const tr_artifact *a)
 		rc = TR_ENOMEM;
 	if (failed > 0) {
 		tri_parse_warn(ctx, UINT64_MAX, "%llu of %d records could not "
-		    "be read", (unsigned long long)failed, nrec);
+		    "be read (the first: %s)", (unsigned long long)failed,
+		    nrec, why);
 		lost = 1;
 	}
 
@@ -1168,7 +1168,12 @@ evtx_parse(tri_parse_ctx *ctx, const tr_artifact *a)
 			continue;
 		if (c->state == CH_BADSIG && k >= claimed)
 			continue;	/* slack past the log's chunks */
-		if (c->got < want || (c->got == 0 && c->state != CH_DATA_CRC)) {
+		if (c->got == 0 && want == 0) {
+			tri_parse_warn(ctx, c->off, "chunk %zu: %s%s: no "
+			    "records read", k, state_why[c->state], more);
+			lost = 1;
+		} else if (c->got < want ||
+		    (c->got == 0 && c->state != CH_DATA_CRC)) {
 			tri_parse_warn(ctx, c->off, "chunk %zu: %s%s: %llu "
 			    "of %llu records read", k, state_why[c->state],
 			    more, (unsigned long long)c->got,
@@ -1181,7 +1186,8 @@ evtx_parse(tri_parse_ctx *ctx, const tr_artifact *a)
 		if (more[0] != '\0')
 			cut[0] = '\0';
 	}
-	if (rc == TR_OK && short_chunks > 0) {
+	/* Sound chunks short of records not already said above. */
+	if (rc == TR_OK && short_chunks > 0 && short_recs > failed) {
 		tri_parse_warn(ctx, short_off, "%llu records of %zu sound "
 		    "chunks could not be read (the first such chunk is here)",
 		    (unsigned long long)short_recs, short_chunks);
