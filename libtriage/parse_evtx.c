@@ -238,6 +238,8 @@ struct chunk {
 	uint64_t	first, last;	/* record numbers the header claims */
 	uint64_t	got;		/* records libevtx gave from it */
 	int		state;
+	int		trusted;	/* header checksum good */
+	int		open;		/* range guessed, no end */
 };
 
 static int
@@ -257,37 +259,72 @@ check_chunk(const uint8_t *d, size_t size, struct chunk *c)
 	const uint8_t *p = d + c->off;
 	size_t have = size - c->off;
 	uint32_t crc, free_off;
+	int sig;
 
 	if (have > EVTX_CHUNK_SIZE)
 		have = EVTX_CHUNK_SIZE;
-	if (have < 8 || memcmp(p, "ElfChnk", 8) != 0) {
-		c->state = all_zero(p, have) ? CH_EMPTY : CH_BADSIG;
+	sig = have >= 8 && memcmp(p, "ElfChnk", 8) == 0;
+	if (!sig && all_zero(p, have)) {
+		c->state = CH_EMPTY;
 		return;
 	}
 	if (have < EVTX_CHUNK_HEADER) {
-		c->state = CH_SHORT;
+		c->state = sig ? CH_SHORT : CH_BADSIG;
 		return;
 	}
-	c->first = le64(p + 24);
-	c->last = le64(p + 32);
 	crc = (uint32_t)crc32(0, p, 120);
 	crc = (uint32_t)crc32(crc, p + 128, EVTX_CHUNK_HEADER - 128);
-	if (crc != le32(p + 124)) {
+	if (crc == le32(p + 124)) {
+		/* The record range is the header's (signature or not). */
+		c->first = le64(p + 24);
+		c->last = le64(p + 32);
+		c->trusted = 1;
+	}
+	if (!sig)
+		c->state = CH_BADSIG;
+	else if (!c->trusted)
 		c->state = CH_HEADER_CRC;
-		return;
-	}
-	if (have < EVTX_CHUNK_SIZE) {
+	else if (have < EVTX_CHUNK_SIZE)
 		c->state = CH_SHORT;
-		return;
-	}
-	free_off = le32(p + 48);
-	if (free_off < EVTX_CHUNK_HEADER || free_off > EVTX_CHUNK_SIZE)
+	else if ((free_off = le32(p + 48)) < EVTX_CHUNK_HEADER ||
+	    free_off > EVTX_CHUNK_SIZE)
 		c->state = CH_DATA_CRC;
 	else if ((uint32_t)crc32(0, p + EVTX_CHUNK_HEADER,
 	    free_off - EVTX_CHUNK_HEADER) != le32(p + 52))
 		c->state = CH_DATA_CRC;
 	else
 		c->state = CH_OK;
+}
+
+/*
+ * A chunk whose header cannot be trusted holds the records between its
+ * trusted neighbours' (when they are in order).
+ */
+static void
+guess_ranges(struct chunk *c, size_t n)
+{
+	size_t k, j;
+
+	for (k = 0; k < n; k++) {
+		if (c[k].trusted || c[k].state == CH_EMPTY)
+			continue;
+		c[k].first = 1;
+		c[k].last = 0;
+		for (j = k; j-- > 0;)
+			if (c[j].trusted) {
+				c[k].first = c[j].last + 1;
+				break;
+			}
+		for (j = k + 1; j < n; j++)
+			if (c[j].trusted) {
+				c[k].last = c[j].first - 1;
+				break;
+			}
+		if (j == n) {	/* the last: open-ended, count unknown */
+			c[k].last = UINT64_MAX - 1;
+			c[k].open = 1;
+		}
+	}
 }
 
 /* ---- records ---- */
@@ -435,10 +472,40 @@ is(const xmlNode *n, const char *name)
 	    strcmp((const char *)n->name, name) == 0;
 }
 
+/*
+ * XML parsers turn CR LF into LF (XML 1.0, 2.11); a value keeps its CR
+ * when it is given to the parser as a character reference.  The copy goes
+ * to w->buf.  Returns the text to parse and sets *len, or NULL.
+ */
+static const char *
+keep_cr(struct worker *w, size_t *len)
+{
+	const char *x = w->xml, *cr;
+	size_t n = 0, i, o = 0;
+
+	if ((cr = memchr(x, '\r', *len)) == NULL)
+		return x;
+	for (i = (size_t)(cr - x); i < *len; i++)
+		n += x[i] == '\r';
+	if (reserve(w, *len + n * 4 + 1) != 0)
+		return NULL;
+	for (i = 0; i < *len; i++) {
+		if (x[i] == '\r') {
+			memcpy(w->buf + o, "&#13;", 5);
+			o += 5;
+		} else
+			w->buf[o++] = x[i];
+	}
+	w->buf[o] = '\0';
+	*len = o;
+	return w->buf;
+}
+
 /* What only the XML has: TimeCreated, Version, Channel, named Data. */
 static int
-read_xml(const char *xml, size_t len, struct xmlvals *xv)
+read_xml(struct worker *w, size_t len, struct xmlvals *xv)
 {
+	const char *xml;
 	xmlDoc *doc;
 	xmlNode *root, *sec, *n;
 	xmlChar *s, *owned;
@@ -452,6 +519,8 @@ read_xml(const char *xml, size_t len, struct xmlvals *xv)
 	xv->guid = NULL;
 	xv->provider = NULL;
 	xv->data = NULL;
+	if ((xml = keep_cr(w, &len)) == NULL)
+		return TR_ENOMEM;
 	if (len > INT_MAX || (doc = xmlReadMemory(xml, (int)len, NULL,
 	    "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR |
 	    XML_PARSE_NOWARNING | XML_PARSE_RECOVER)) == NULL)
@@ -570,7 +639,7 @@ do_record(struct worker *w, libevtx_record_t *r, int recovered)
 	}
 	w->xml[xlen - 1] = '\0';
 	xlen = strlen(w->xml);
-	if (read_xml(w->xml, xlen, &xv) == TR_ENOMEM)
+	if (read_xml(w, xlen, &xv) == TR_ENOMEM)
 		return TR_ENOMEM;
 	wt = tri_filetime(written);
 	created = xv.created;
@@ -715,7 +784,7 @@ do_record(struct worker *w, libevtx_record_t *r, int recovered)
 		tr_rec_free(evt);
 		return TR_ENOMEM;
 	}
-	if (!recovered && w->nids == w->idcap) {
+	if (w->nids == w->idcap) {
 		size_t cap = w->idcap ? w->idcap * 2 : 1024;
 		uint64_t *p = realloc(w->ids, cap * sizeof(*p));
 
@@ -726,8 +795,7 @@ do_record(struct worker *w, libevtx_record_t *r, int recovered)
 		w->ids = p;
 		w->idcap = cap;
 	}
-	if (!recovered)
-		w->ids[w->nids++] = id;
+	w->ids[w->nids++] = id;	/* recovered too: from damaged chunks */
 	return tri_parse_emit(w->ctx, evt);
 }
 
@@ -877,8 +945,7 @@ count_per_chunk(struct worker *ws, size_t nw, struct chunk *chunks,
 	for (k = 0; k < nchunks; k++) {
 		struct chunk *c = &chunks[k];
 
-		if (c->state == CH_EMPTY || c->state == CH_BADSIG ||
-		    c->last < c->first)
+		if (c->state == CH_EMPTY || c->last < c->first)
 			continue;
 		c->got = lower_bound(all, n, c->last == UINT64_MAX ?
 		    UINT64_MAX : c->last + 1) - lower_bound(all, n, c->first);
@@ -926,6 +993,9 @@ evtx_parse(tri_parse_ctx *ctx, const tr_artifact *a)
 	int nrec = 0, nthreads, lost = 0, rc = TR_OK;
 	uint8_t *padded = NULL;
 	size_t psize = 0;
+	int hdr_bad;
+	uint64_t short_recs = 0, short_off = 0;
+	size_t short_chunks = 0;
 	char why[512], cut[128] = "";
 
 	pthread_once(&ev_once, ev_load);
@@ -948,20 +1018,57 @@ evtx_parse(tri_parse_ctx *ctx, const tr_artifact *a)
 		chunks[k].off = EVTX_HEADER_SIZE + k * EVTX_CHUNK_SIZE;
 		check_chunk(a->data, a->size, &chunks[k]);
 	}
+	guess_ranges(chunks, nchunks);
 
 	/*
-	 * A last chunk cut short: libevtx skips a chunk it cannot read
-	 * whole, so it gets a zero-padded copy and reads the records that
-	 * are there (the cut one fails its size check).
+	 * libevtx gets a repaired copy when (a) the last chunk is cut
+	 * short: it skips a chunk it cannot read whole, so the copy is
+	 * zero-padded and the records that are there are read (the cut one
+	 * fails its size check); (b) the file header fails its checksum:
+	 * libevtx trusts its chunk count, so the copy's header counts the
+	 * chunks the file holds (a checksum of 0 is none: some writers
+	 * leave it out).
 	 */
-	if (nchunks > 0 && chunks[nchunks - 1].state == CH_SHORT &&
-	    a->size < EVTX_HEADER_SIZE + nchunks * EVTX_CHUNK_SIZE) {
+	hdr_bad = a->size >= 128 && le32(a->data + 124) != 0 &&
+	    (uint32_t)crc32(0, a->data, 120) != le32(a->data + 124);
+	if (hdr_bad) {
+		claimed = 0;
+		for (k = 0; k < nchunks; k++)
+			if (chunks[k].state != CH_EMPTY &&
+			    chunks[k].state != CH_BADSIG)
+				claimed = k + 1;
+	}
+	if ((nchunks > 0 && chunks[nchunks - 1].state == CH_SHORT &&
+	    a->size < EVTX_HEADER_SIZE + nchunks * EVTX_CHUNK_SIZE) ||
+	    (hdr_bad && a->size >= EVTX_HEADER_SIZE)) {
 		psize = EVTX_HEADER_SIZE + nchunks * EVTX_CHUNK_SIZE;
 		if ((padded = calloc(1, psize)) == NULL) {
 			free(chunks);
 			return TR_ENOMEM;
 		}
 		memcpy(padded, a->data, a->size);
+	}
+	if (padded != NULL && hdr_bad) {
+		uint32_t crc;
+
+		padded[32] = 128;		/* header size */
+		padded[33] = padded[34] = padded[35] = 0;
+		padded[36] = 1;			/* version 3.1 */
+		padded[37] = 0;
+		padded[38] = 3;
+		padded[39] = 0;
+		padded[40] = 0;			/* header block size 4096 */
+		padded[41] = 0x10;
+		padded[42] = (uint8_t)(claimed & 0xff);
+		padded[43] = (uint8_t)(claimed >> 8);
+		crc = (uint32_t)crc32(0, padded, 120);
+		padded[124] = (uint8_t)crc;
+		padded[125] = (uint8_t)(crc >> 8);
+		padded[126] = (uint8_t)(crc >> 16);
+		padded[127] = (uint8_t)(crc >> 24);
+		tri_parse_warn(ctx, 0, "file header: bad checksum; read as a "
+		    "header counting the %llu chunks the file holds",
+		    (unsigned long long)claimed);
 	}
 	if ((ws = calloc(EVTX_THREADS_MAX, sizeof(*ws))) == NULL) {
 		free(padded);
@@ -1022,9 +1129,8 @@ evtx_parse(tri_parse_ctx *ctx, const tr_artifact *a)
 		}
 		if (ws[t].failed > 0) {
 			if (failed == 0)
-				tri_parse_warn(ctx, UINT64_MAX,
-				    "record index %d: %s", ws[t].first_failed,
-				    ws[t].why);
+				snprintf(why, sizeof(why), "record index %d: "
+				    "%s", ws[t].first_failed, ws[t].why);
 			failed += ws[t].failed;
 		}
 	}
@@ -1033,7 +1139,8 @@ evtx_parse(tri_parse_ctx *ctx, const tr_artifact *a)
 		rc = TR_ENOMEM;
 	if (failed > 0) {
 		tri_parse_warn(ctx, UINT64_MAX, "%llu of %d records could not "
-		    "be read", (unsigned long long)failed, nrec);
+		    "be read (the first: %s)", (unsigned long long)failed,
+		    nrec, why);
 		lost = 1;
 	}
 
@@ -1047,15 +1154,26 @@ evtx_parse(tri_parse_ctx *ctx, const tr_artifact *a)
 	/* One warning per damaged chunk; lost when it held unread records. */
 	for (k = 0; k < nchunks && rc == TR_OK; k++) {
 		struct chunk *c = &chunks[k];
-		uint64_t want = c->last >= c->first && c->last - c->first <
-		    EVTX_CHUNK_SIZE ? c->last - c->first + 1 : 0;
+		uint64_t want = !c->open && c->last >= c->first &&
+		    c->last - c->first < EVTX_CHUNK_SIZE ?
+		    c->last - c->first + 1 : 0;
 		const char *more = k + 1 == nchunks ? cut : "";
 
+		if (c->state == CH_OK && c->got < want) {
+			if (short_chunks++ == 0)
+				short_off = c->off;
+			short_recs += want - c->got;
+		}
 		if (c->state == CH_OK || c->state == CH_EMPTY)
 			continue;
 		if (c->state == CH_BADSIG && k >= claimed)
 			continue;	/* slack past the log's chunks */
-		if (c->got < want || (c->got == 0 && c->state != CH_DATA_CRC)) {
+		if (c->got == 0 && want == 0) {
+			tri_parse_warn(ctx, c->off, "chunk %zu: %s%s: no "
+			    "records read", k, state_why[c->state], more);
+			lost = 1;
+		} else if (c->got < want ||
+		    (c->got == 0 && c->state != CH_DATA_CRC)) {
 			tri_parse_warn(ctx, c->off, "chunk %zu: %s%s: %llu "
 			    "of %llu records read", k, state_why[c->state],
 			    more, (unsigned long long)c->got,
@@ -1067,6 +1185,13 @@ evtx_parse(tri_parse_ctx *ctx, const tr_artifact *a)
 			    (unsigned long long)c->got);
 		if (more[0] != '\0')
 			cut[0] = '\0';
+	}
+	/* Sound chunks short of records not already said above. */
+	if (rc == TR_OK && short_chunks > 0 && short_recs > failed) {
+		tri_parse_warn(ctx, short_off, "%llu records of %zu sound "
+		    "chunks could not be read (the first such chunk is here)",
+		    (unsigned long long)short_recs, short_chunks);
+		lost = 1;
 	}
 	if (rc == TR_OK && missing > 0) {
 		if (cut[0] != '\0')

@@ -8,17 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <dlfcn.h>
 #include <pthread.h>
 #include <unistd.h>
 #include <libregf.h>
+#include "yal.h"
 
 #define HIVE_MAX	((uint64_t)512 << 20)
 #define SUBKEYS_MAX	10000
 
 /*
  * libregf and libbfio are loaded with dlmopen() into a namespace of their
- * own, never linked.  Each libyal library exports its private copy of
+ * own (yal.c), never linked.  Each libyal library exports its private copy of
  * libcdata, libcerror, libuna, libbfio... (libewf, and libvmdk/libvhdi under
  * libtsk, do too), all of other versions: in one namespace the first copy
  * loaded serves every library, and libewf then crashed on truncated E01s
@@ -45,41 +45,23 @@
 	X(libregf_value_get_value_utf8_string_size)
 
 static struct {
-#define MEMBER(f) __typeof__(f) *f;
-	REGF_API(MEMBER)
-#undef MEMBER
-	int	ok;
-	char	why[256];
+	REGF_API(TRI_YAL_MEMBER)
+	tri_yal	lib;
 } rg;
+static const char *const rg_names[] = { REGF_API(TRI_YAL_NAME) NULL };
 static pthread_once_t rg_once = PTHREAD_ONCE_INIT;
 
 static void
 rg_load(void)
 {
-	void *h;
-
-	if ((h = dlmopen(LM_ID_NEWLM, REGF_SONAME, RTLD_NOW | RTLD_LOCAL)) ==
-	    NULL) {
-		snprintf(rg.why, sizeof(rg.why), "cannot load %s: %s",
-		    REGF_SONAME, dlerror());
-		return;
-	}
-#define LOAD(f)								\
-	if ((*(void **)&rg.f = dlsym(h, #f)) == NULL) {			\
-		snprintf(rg.why, sizeof(rg.why), "no %s in %s", #f,	\
-		    REGF_SONAME);					\
-		return;							\
-	}
-	REGF_API(LOAD)
-#undef LOAD
-	rg.ok = 1;
+	tri_yal_load(&rg.lib, REGF_SONAME, rg_names, (void **)&rg);
 }
 
 const char *
 tri_regf_version(void)
 {
 	pthread_once(&rg_once, rg_load);
-	return rg.ok ? rg.libregf_get_version() : "(not loaded)";
+	return rg.lib.ok ? rg.libregf_get_version() : "(not loaded)";
 }
 
 static const char profile_list[] =
@@ -433,10 +415,10 @@ tri_profiles_read(tr_fs *fs, const char *sysroot, tri_profile_fn add,
 	}
 	where(fs, h.where, sizeof(h.where));
 	pthread_once(&rg_once, rg_load);
-	if (!rg.ok) {
+	if (!rg.lib.ok) {
 		tri_warn(warn, warn_arg, "cannot read registry hive '%s' in "
 		    "%s: %s; user folders come from the folder listing only",
-		    path, h.where, rg.why);
+		    path, h.where, rg.lib.why);
 		goto out;
 	}
 	size = tr_file_size(f);
@@ -480,7 +462,7 @@ tri_profiles_read(tr_fs *fs, const char *sysroot, tri_profile_fn add,
 	read_list(&h, file);
 	rg.libregf_file_close(file, NULL);
 out:
-	if (rg.ok) {
+	if (rg.lib.ok) {
 		rg.libregf_file_free(&file, NULL);
 		rg.libregf_error_free(&e);
 #if defined(LIBREGF_HAVE_BFIO)

@@ -106,3 +106,13 @@ tests_unit_test_parse_winmisc_SOURCES = tests/unit/test-parse-winmisc.c \
 	tests/unit/check.h
 tests_unit_test_parse_winmisc_CFLAGS = $(UNIT_CFLAGS) -I$(srcdir)/libtriage
 tests_unit_test_parse_winmisc_LDADD = $(UNIT_LDADD)
+check_PROGRAMS += tests/unit/test-parse-evtx
+TESTS += tests/unit/test-parse-evtx
+tests_unit_test_parse_evtx_SOURCES = tests/unit/test-parse-evtx.c \
+	tests/unit/check.h
+tests_unit_test_parse_evtx_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_parse_evtx_LDADD = $(UNIT_LDADD)
+if HAVE_BATS
+TESTS += tests/cli/triage-parse-evtx.bats
+endif
+EXTRA_DIST += tests/cli/triage-parse-evtx.bats tests/bench/parse.sh
