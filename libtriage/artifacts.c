@@ -490,7 +490,7 @@ tr_artifacts_name(const tr_artifacts *set, size_t i)
 int
 tr_artifacts_has(const tr_artifacts *set, const char *name)
 {
-	return find(set, name) != NULL;
+	return set != NULL && find(set, name) != NULL;
 }
 
 static tr_rec *

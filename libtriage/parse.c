@@ -1514,6 +1514,8 @@ served_names(struct tri_parse_run *run)
 	size_t n = 0, i, j, k;
 	int dup;
 
+	if (o->defs == NULL)	/* plain files and folders only */
+		return TR_OK;
 	for (i = 0; registry[i] != NULL; i++) {
 		if (!selected(o, registry[i]) || registry[i]->artifacts ==
 		    NULL)

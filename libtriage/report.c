@@ -47,6 +47,7 @@ struct tr_report {
 	json_t		*notable_n;	/* what -> count */
 	json_t		*failed_src;	/* address -> {n, users{}, first, last} */
 	uint64_t	nnotable;
+	uint64_t	nparsed;	/* events of triage-parse seen */
 };
 
 int
@@ -504,6 +505,8 @@ add_notable(tr_report *r, const json_t *e)
 	const char *what, *addr, *user, *t;
 	json_t *s, *users;
 
+	if (sget(e, "parser") != NULL)
+		r->nparsed++;
 	if ((what = classify(e, detail, sizeof(detail), &addr)) == NULL)
 		return;
 	r->nnotable++;
@@ -1960,6 +1963,14 @@ write_notable(struct out *o, const tr_report *r)
 	size_t i, j;
 
 	h2(o, "notable", "Notable events");
+	if (r->nnotable == 0 && r->nparsed == 0) {
+		/* Not a clean negative: nothing was looked at. */
+		para(o, "note", "No artifact was parsed (no event of "
+		    "triage-parse in the case), so logons, processes, "
+		    "services and the rest could not be looked for.");
+		end_section(o);
+		return;
+	}
 	if (r->nnotable == 0) {
 		para(o, "note", "No notable event among the parsed artifacts "
 		    "(logons, processes, services, accounts, cleared logs, "

@@ -675,20 +675,22 @@ exit 0'
 	d=$(scratch)
 	stub_tools "$d/bin"
 	mkdir "$d/live"
+	# Only the stubs beside triage-collect: the build's own triage-known and
+	# triage-detect are left off PATH.
 	# Neither installed: no entry for either, no message.
-	run -0 --separate-stderr "$d/bin/triage-collect" --known "$d/k.db" -o "$d/c1" "$d/live"
+	run -0 --separate-stderr env PATH=/usr/bin:/bin "$d/bin/triage-collect" --known "$d/k.db" -o "$d/c1" "$d/live"
 	[[ "$stderr" != *known* ]]
 	! jq -r .step "$d/c1/custody.jsonl" | grep -qx known
 	! jq -r .step "$d/c1/custody.jsonl" | grep -qx detect
 	# triage-known installed: it reads files.jsonl, the timeline reads its output.
 	printf '#!/bin/sh\n[ "$1" = --version ] && echo "triage-known (triage) 0.0.0" && exit 0\ncat "$4"\n' >"$d/bin/triage-known"
 	chmod +x "$d/bin/triage-known"
-	run -0 --separate-stderr "$d/bin/triage-collect" --known "$d/k.db" -o "$d/c2" "$d/live"
+	run -0 --separate-stderr env PATH=/usr/bin:/bin "$d/bin/triage-collect" --known "$d/k.db" -o "$d/c2" "$d/live"
 	jq_all 'select(.step == "known") | .status == "ok" and .argv == ["triage-known", "--db", "'"$d"'/k.db", "--", "'"$d"'/c2/files.jsonl"] and .stdout == "known.jsonl"' "$d/c2/custody.jsonl"
 	jq_all 'select(.step == "timeline") | .argv | index("'"$d"'/c2/known.jsonl")' "$d/c2/custody.jsonl"
 	[ "$(jq -r .step "$d/c2/custody.jsonl" | grep -n known | cut -d: -f1)" -lt "$(jq -r .step "$d/c2/custody.jsonl" | grep -n extract | cut -d: -f1)" ]
 	# Without --known, no known step.
-	run -0 --separate-stderr "$d/bin/triage-collect" -o "$d/c3" "$d/live"
+	run -0 --separate-stderr env PATH=/usr/bin:/bin "$d/bin/triage-collect" -o "$d/c3" "$d/live"
 	! jq -r .step "$d/c3/custody.jsonl" | grep -qx known
 	run -0 --separate-stderr triage-verify --case "$d/c2"
 }

