@@ -204,8 +204,14 @@ chromium_dom() {
 	[[ "$output" != *"a.pdf;"* ]]
 	run -0 --separate-stderr triage-report "$d/events.jsonl"
 	[[ "$output" == *'<section id="notable"><h2>Notable events</h2>'* ]]
-	# Without parsed events the section says so.
+	# Without parsed events the section says nothing was looked at, not
+	# that nothing was found.
 	printf '{"record":"file","source":"x","path":"/a","type":"file"}\n' >"$d/f.jsonl"
 	run -0 --separate-stderr triage-report -f md "$d/f.jsonl"
+	[[ "$output" == *"No artifact was parsed"* ]]
+	[[ "$output" != *"No notable event among"* ]]
+	# Parsed events, none notable: a real negative.
+	printf '%s\n' '{"record":"event","datetime":"2020-01-01T00:00:00.000000+00:00","timestamp":1577836800000000,"timestamp_desc":"Creation Time","message":"m","data_type":"windows:evtx:record","parser":"winevtx","source":"x","event_identifier":4634}' >"$d/p.jsonl"
+	run -0 --separate-stderr triage-report -f md "$d/p.jsonl"
 	[[ "$output" == *"No notable event among the parsed artifacts"* ]]
 }
