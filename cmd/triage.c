@@ -22,6 +22,7 @@ static const struct {
 	{ "verify", "recompute and compare image hashes" },
 	{ "scan", "YARA over files inside images and folders" },
 	{ "parse", "artifacts (event logs, registry, logs...) into events" },
+	{ "detect", "Sigma rules over parsed events" },
 	{ "timeline", "sort times of records into a timeline" },
 	{ "extract", "copy files and artifact sets out, with a manifest" },
 	{ "known", "flag files in known-good and known-bad hash sets" },

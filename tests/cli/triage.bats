@@ -5,7 +5,7 @@ load helpers
 @test "triage --help lists the verbs" {
 	run -0 --separate-stderr triage --help
 	[[ "${lines[0]}" == "usage: triage "* ]]
-	for v in info walk acquire verify scan timeline extract known report collect; do
+	for v in info walk acquire verify scan parse detect timeline extract known report collect; do
 		[[ "$output" == *"  $v "* ]]
 	done
 }
