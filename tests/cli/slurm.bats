@@ -4,7 +4,9 @@
 # variables set), and submit.sh's job wiring against a stand-in sbatch.
 load helpers
 
-SLURM="$TRIAGE_SRCDIR/contrib/slurm"
+# Canonical (submit.sh names its own folder so): distcheck's source path
+# is not.
+SLURM=$(cd "$TRIAGE_SRCDIR/contrib/slurm" && pwd)
 
 @test "slurm: array tasks collect one image each, the merge job equals a local triage timeline" {
 	need_fixtures
